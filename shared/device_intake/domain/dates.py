@@ -137,8 +137,6 @@ def _normalise(text: str) -> tuple[str, list[int]]:
     index: list[int] = []
     for i, ch in enumerate(text):
         norm = unicodedata.normalize("NFKC", ch) if ord(ch) > 0x7F else ch
-        if ch in "\u3000":
-            norm = " "
         out.append(norm)
         index.extend([i] * len(norm))
     index.append(len(text))

@@ -1,0 +1,386 @@
+"""Dates on purchase documents: every printed format, impossible dates, era boundaries,
+OCR noise, numbers that are not dates, and the real 和暦 strings from court decisions."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from device_intake.domain.dates import (
+    FORMATS,
+    can_format,
+    find_dates,
+    format_date,
+    parse_date,
+)
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+WAREKI_LABELS = REPO_ROOT.parent / "shared" / "data" / "jp_court_wareki" / "labels.jsonl"
+
+D = date(2024, 3, 15)
+
+# (printed text, expected date): every form seen on Japanese and foreign receipts.
+PRINTED_FORMS = [
+    ("2024年3月15日", D),
+    ("2024年03月15日", D),
+    ("2024年 3月 15日", D),
+    ("2024 年 03 月 15 日", D),  # tesseract spaces out CJK text
+    ("2024/3/15", D),
+    ("2024/03/15", D),
+    ("2024.03.15", D),
+    ("2024-03-15", D),
+    ("2024 / 03 / 15", D),
+    ("令和6年3月15日", D),
+    ("令和 6年 3月15日", D),
+    ("令和06年03月15日", D),
+    ("令和元年5月1日", date(2019, 5, 1)),
+    ("令和六年三月十五日", D),
+    ("令和元年十二月三十一日", date(2019, 12, 31)),
+    ("平成二十年十月二十日", date(2008, 10, 20)),
+    ("平成三十一年四月三十日", date(2019, 4, 30)),
+    ("二〇二四年三月十五日", D),
+    ("二〇二〇年一〇月一〇日", date(2020, 10, 10)),  # 〇 as a digit
+    ("R6.3.15", D),
+    ("R06.03.15", D),
+    ("R6/3/15", D),
+    ("R6-3-15", D),
+    ("令和6.3.15", D),
+    ("H31.4.30", date(2019, 4, 30)),
+    ("平成31年4月30日", date(2019, 4, 30)),
+    ("平成元年1月8日", date(1989, 1, 8)),
+    ("H1.1.8", date(1989, 1, 8)),
+    ("昭和64年1月7日", date(1989, 1, 7)),
+    ("S63.12.24", date(1988, 12, 24)),
+    ("昭和元年12月25日", date(1926, 12, 25)),
+    ("大正15年12月24日", date(1926, 12, 24)),
+    ("明治45年7月29日", date(1912, 7, 29)),
+    ("㋿6年3月15日", D),  # the one-character 令和 ligature (NFKC folds it)
+    ("㍻31年4月30日", date(2019, 4, 30)),
+    ("２０２４年３月１５日", D),
+    ("令和６年３月１５日", D),
+    ("２０２４／０３／１５", D),
+    ("'24/03/15", D),
+    ("’24/03/15", D),
+    ("24/03/15", D),
+    ("24/3/15", D),
+    ("24年3月15日", D),
+    ("2024年3月15日(金)", D),
+    ("2024年3月15日（金）", D),
+    ("2024年3月15日 金曜日", D),
+    ("2024/03/15(金) 14:32", D),
+    ("2024/03/15 14:32", D),
+    ("2024/03/15 14:32:05", D),
+    ("2024年3月15日 14時32分", D),
+    ("令和6年3月15日 午後2時32分", D),
+    ("15 Mar 2024", D),
+    ("15-Mar-2024", D),
+    ("15th March 2024", D),
+    ("15 March, 2024", D),
+    ("March 15, 2024", D),
+    ("Mar. 15, 2024", D),
+    ("MAR 15 2024", D),
+    ("Sept 3, 2024", date(2024, 9, 3)),
+    ("15.03.2024", D),
+    ("03.04.2024", date(2024, 4, 3)),  # dotted = European, day first
+    ("15/03/2024", D),
+    ("15-03-2024", D),
+    ("03/15/2024", D),  # US month first, unambiguous because 15 > 12
+    ("04/04/2024", date(2024, 4, 4)),  # both orders give the same date
+    ("  2024/03/15\n", D),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PRINTED_FORMS)
+def test_every_printed_form_parses_to_its_date(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), PRINTED_FORMS)
+def test_every_printed_form_is_found_with_its_exact_span(text: str, expected: date) -> None:
+    noisy = f"領収書 {text} 合計 ¥12,980"
+    found = find_dates(noisy)
+    assert [f.date for f in found] == [expected]
+    assert noisy[found[0].start : found[0].end] == found[0].text == text.strip()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年2月30日",
+        "2023/02/29",  # not a leap year
+        "2024/13/01",
+        "2024/00/10",
+        "2024年4月31日",
+        "令和6年2月30日",
+        "平成31年5月1日",  # that day is 令和元年5月1日
+        "H31.5.1",
+        "平成32年1月1日",
+        "令和1年4月30日",  # before 令和 began
+        "R1.4.30",
+        "昭和64年1月8日",  # that day is 平成元年1月8日
+        "令和0年5月1日",
+        "明治5年1月1日",  # lunisolar calendar, not converted
+        "1850/01/01",
+        "32 Mar 2024",
+        "30 Feb 2024",
+    ],
+)
+def test_impossible_dates_are_rejected(text: str) -> None:
+    assert parse_date(text) is None
+    assert find_dates(f"購入日 {text} です") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("H31.4.30", date(2019, 4, 30)),
+        ("R1.5.1", date(2019, 5, 1)),
+        ("令和元年5月1日", date(2019, 5, 1)),
+        ("平成31年4月30日", date(2019, 4, 30)),
+        ("平成元年1月8日", date(1989, 1, 8)),
+        ("昭和64年1月7日", date(1989, 1, 7)),
+        ("昭和元年12月25日", date(1926, 12, 25)),
+        ("大正15年12月24日", date(1926, 12, 24)),
+        ("大正元年7月30日", date(1912, 7, 30)),
+        ("明治45年7月29日", date(1912, 7, 29)),
+        ("明治6年1月1日", date(1873, 1, 1)),
+    ],
+)
+def test_era_boundaries_are_exact(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "平成31年5月1日",
+        "令和元年4月30日",
+        "昭和64年1月8日",
+        "平成元年1月7日",
+        "大正15年12月25日",
+        "昭和元年12月24日",
+        "明治45年7月30日",
+    ],
+)
+def test_a_day_outside_its_era_is_rejected(text: str) -> None:
+    assert parse_date(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TEL 03-1234-5678",
+        "TEL: 0120-123-456",
+        "電話 090-1234-5678",
+        "¥12,980",
+        "合計 ¥1,234,567",
+        "¥2,024.03",
+        "注文番号 2024-0315-1234",
+        "注文番号 2024-03-15-1234",
+        "受付番号 20240315-0001",
+        "IMEI 352099001761481",
+        "IMEI 35-209900-176148-1",
+        "シリアル F2LXK0A1HG7F",
+        "〒100-0001 東京都千代田区千代田1-1",
+        "東京都港区1-2-3",
+        "iOS 17.4.1",
+        "1/2/3",
+        "JAN 4901234567894",
+        "数量 1 単価 12,980",
+        "令和元年 第１０１７号",  # a case number: year only, no day
+        "平成２７年法律第４０号",
+        "同月１３日午前０時４７分頃",  # no year in context
+        "2024年度",
+        "3月15日",  # month and day alone: the year is unknowable
+    ],
+)
+def test_numbers_that_are_not_dates_yield_nothing(text: str) -> None:
+    assert find_dates(text) == []
+    assert parse_date(text) is None
+
+
+def test_ambiguous_day_month_order_is_not_guessed() -> None:
+    # 03/04/2024 is 3 April in Europe and March 4 in the US: no answer beats a wrong one.
+    assert parse_date("03/04/2024") is None
+    assert find_dates("Date: 03/04/2024") == []
+
+
+def test_a_range_of_two_dates_is_not_one_purchase_date() -> None:
+    assert parse_date("2024/03/15 〜 2024/04/15") is None
+    assert parse_date("2024/03/15 (2024年3月15日)") == D  # the same date twice is fine
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2O24/O3/l5", D),
+        ("2024/03/l5", D),
+        ("2024/O3/15", D),
+        ("2024.03.I5", D),
+        ("R6.3.l5", D),
+        ("2024年O3月l5日", D),
+    ],
+)
+def test_ocr_lookalike_letters_inside_numeric_dates_are_read_as_digits(
+    text: str, expected: date
+) -> None:
+    found = find_dates(f"ご購入日 {text}")
+    assert [f.date for f in found] == [expected]
+    assert found[0].ocr_corrected
+    assert found[0].text == text
+
+
+def test_words_with_o_and_l_are_not_turned_into_digits() -> None:
+    assert [f.date for f in find_dates("Oct 1O, 2024")] == [date(2024, 10, 10)]
+    assert find_dates("iOS lOl Oll/lO/lOOl") == []
+
+
+def test_clean_dates_are_not_flagged_as_ocr_corrected() -> None:
+    assert not find_dates("2024/03/15")[0].ocr_corrected
+
+
+def test_offsets_point_into_the_original_text_despite_full_width_and_ligatures() -> None:
+    text = "㋿元年５月１日　ご購入日：２０２４／０３／１５（金）"
+    found = find_dates(text)
+    assert [f.date for f in found] == [date(2019, 5, 1), D]
+    for f in found:
+        assert text[f.start : f.end] == f.text
+    assert found[1].text == "２０２４／０３／１５（金）"
+
+
+def test_dates_are_found_in_order_of_appearance() -> None:
+    text = "発行日 R6.4.1\nご購入日 2024年3月15日\n保証期間 2025/03/14まで"
+    assert [f.date for f in find_dates(text)] == [
+        date(2024, 4, 1),
+        D,
+        date(2025, 3, 14),
+    ]
+
+
+def test_same_year_refers_to_the_year_mentioned_before() -> None:
+    text = "平成２年（し）第５２号同年４月２４日、同３年５月１日"
+    assert [f.date for f in find_dates(text)] == [date(1990, 4, 24), date(1991, 5, 1)]
+
+
+# ------------------------------------------------------------------ property tests
+
+ANY_DATE = st.dates(min_value=date(1873, 1, 1), max_value=date(2099, 12, 31))
+# Lines a receipt prints around its date; none of them contains a date.
+DISTRACTORS = st.sampled_from(
+    [
+        "領収書",
+        "TEL 03-1234-5678",
+        "¥12,980",
+        "合計 ¥1,234,567(税込)",
+        "注文番号 2024-0315-1234",
+        "IMEI 352099001761481",
+        "iPhone 15 Pro 256GB",
+        "〒150-0002 東京都渋谷区渋谷2-21-1",
+        "お預り ¥20,000 お釣り ¥7,020",
+        "レシートNo.0042 レジ#3",
+        "Thank you!",
+        "ポイント 129pt",
+        "",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(d=ANY_DATE, fmt=st.sampled_from(FORMATS))
+def test_every_format_round_trips(d: date, fmt: str) -> None:
+    assume(can_format(d, fmt))
+    assert parse_date(format_date(d, fmt)) == d
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    d=ANY_DATE,
+    fmt=st.sampled_from(FORMATS),
+    before=st.lists(DISTRACTORS, max_size=4),
+    after=st.lists(DISTRACTORS, max_size=4),
+    label=st.sampled_from(["", "ご購入日 ", "購入日:", "Date: ", "発行日　"]),
+)
+def test_every_format_is_found_embedded_in_receipt_noise(
+    d: date, fmt: str, before: list[str], after: list[str], label: str
+) -> None:
+    assume(can_format(d, fmt))
+    printed = format_date(d, fmt)
+    text = "\n".join([*before, label + printed, *after])
+    found = find_dates(text)
+    assert [f.date for f in found] == [d]
+    assert found[0].text == printed
+    assert text[found[0].start : found[0].end] == printed
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_format_renders_the_reference_date(fmt: str) -> None:
+    assert parse_date(format_date(D, fmt)) == D
+
+
+def test_format_date_refuses_what_cannot_be_read_back() -> None:
+    with pytest.raises(ValueError):
+        format_date(date(2024, 3, 4), "dmy_slash")  # 04/03/2024 would be ambiguous
+    with pytest.raises(ValueError):
+        format_date(date(1999, 1, 1), "yy_slash")  # 2-digit years are 20xx
+    with pytest.raises(ValueError):
+        format_date(D, "no_such_format")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "d", "printed"),
+    [
+        ("wareki_kanji", date(2019, 5, 1), "令和元年5月1日"),
+        ("wareki_kanji_numerals", date(2019, 4, 30), "平成三十一年四月三十日"),
+        ("wareki_kanji_numerals", date(2020, 10, 20), "令和二年十月二十日"),
+        ("wareki_abbr_dot", date(2019, 4, 30), "H31.4.30"),
+        ("ymd_kanji_numerals", date(2020, 10, 10), "二〇二〇年十月十日"),
+        ("yy_slash_apostrophe", D, "'24/03/15"),
+        ("mdy_en_long", D, "March 15, 2024"),
+        ("ymd_kanji_fullwidth", D, "２０２４年３月１５日"),
+    ],
+)
+def test_format_date_prints_what_documents_print(fmt: str, d: date, printed: str) -> None:
+    assert format_date(d, fmt) == printed
+
+
+# ------------------------------------------------------- real 和暦 strings (CC0 data)
+
+
+def _wareki_rows() -> list[dict[str, object]]:
+    if not WAREKI_LABELS.exists():
+        return []
+    return [json.loads(line) for line in WAREKI_LABELS.read_text(encoding="utf-8").splitlines()]
+
+
+needs_wareki_data = pytest.mark.skipif(
+    not WAREKI_LABELS.exists(),
+    reason=f"real wareki strings not present at {WAREKI_LABELS} (shared data not mounted)",
+)
+
+
+@needs_wareki_data
+def test_court_decision_dates_parse_to_their_labels() -> None:
+    rows = _wareki_rows()
+    assert rows
+    for row in rows:
+        assert parse_date(str(row["text"])) == date.fromisoformat(str(row["date"])), row["text"]
+
+
+@needs_wareki_data
+def test_wareki_strings_in_court_prose_are_found() -> None:
+    checked = 0
+    for row in _wareki_rows():
+        others = row["other_wareki_strings"]
+        assert isinstance(others, list)
+        for other in others:
+            found = [f.date for f in find_dates(other["text"])]
+            if other["iso_derived"] is None:
+                assert found == [], other["text"]
+            else:
+                assert date.fromisoformat(other["iso_derived"]) in found, other["text"]
+                checked += 1
+    assert checked >= 10
