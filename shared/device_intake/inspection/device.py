@@ -1,0 +1,269 @@
+"""Find the device and its screen in a photo (geometry on a downscaled copy).
+
+The device is separated from the background by colour: the photo's border strip is a
+sample of the background, and the device is the largest blob that differs from it
+(photos of a device on a table or a hand are what subscribers send). Edge contours are a
+second candidate source for busy backgrounds. The screen is the largest bright (or
+uniformly dark) quadrilateral inside the device. All coordinates returned are in the
+pixels of the full image passed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from device_intake.inspection.quality import downscale
+
+GEOMETRY_LONG_SIDE = 1000
+
+
+def order_quad(points: np.ndarray) -> np.ndarray:
+    """Order 4 points as top-left, top-right, bottom-right, bottom-left (image coords).
+
+    Sorting by angle around the centroid works for any convex quad, including ones
+    rotated by ~45° where the sum/difference trick picks the same corner twice.
+    """
+    pts = np.asarray(points, dtype=np.float32).reshape(4, 2)
+    centre = pts.mean(axis=0)
+    angles = np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0])
+    pts = pts[np.argsort(angles)]  # clockwise on screen (y down), starting near -180°
+    # Start at the corner closest to the top-left (smallest x + y).
+    start = int(np.argmin(pts.sum(axis=1)))
+    return np.roll(pts, -start, axis=0)
+
+
+def quad_size(quad: np.ndarray) -> tuple[float, float]:
+    """(width, height) of an ordered quad: mean lengths of its opposite sides."""
+    tl, tr, br, bl = quad
+    width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    return float(width), float(height)
+
+
+def warp_quad(
+    image: np.ndarray, quad: np.ndarray, *, max_long_side: int | None = None
+) -> np.ndarray:
+    """Perspective-rectify the region inside ``quad`` (ordered) to an upright rectangle."""
+    return rectify(image, quad, max_long_side=max_long_side)[0]
+
+
+def rectify(
+    image: np.ndarray, quad: np.ndarray, *, max_long_side: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Like :func:`warp_quad`, also returning the 3x3 matrix (image → rectified)."""
+    width, height = quad_size(quad)
+    scale = 1.0
+    if max_long_side and max(width, height) > max_long_side:
+        scale = max_long_side / max(width, height)
+    w = max(8, round(width * scale))
+    h = max(8, round(height * scale))
+    dst = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    warped = cv2.warpPerspective(
+        image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    return warped, matrix
+
+
+def unwarp_points(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """Map points from rectified coordinates back into the image (inverse of ``matrix``)."""
+    pts = np.asarray(points, dtype=np.float32).reshape(-1, 1, 2)
+    return cv2.perspectiveTransform(pts, np.linalg.inv(matrix)).reshape(-1, 2)
+
+
+def fit_quad(contour: np.ndarray) -> np.ndarray:
+    """Best 4-corner approximation of a (convex-hulled) contour, ordered."""
+    hull = cv2.convexHull(contour)
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.01, 0.02, 0.03, 0.05, 0.08):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            return order_quad(approx.reshape(4, 2))
+    # Rounded corners defeat approxPolyDP: intersect the 4 dominant sides instead.
+    box = cv2.boxPoints(cv2.minAreaRect(hull))
+    return order_quad(box)
+
+
+@dataclass(slots=True)
+class Region:
+    quad: np.ndarray  # ordered TL, TR, BR, BL in full-image pixels
+    fill: float  # blob area / quad area (1.0 = a perfect quadrilateral)
+    touches_border: float  # share of the quad's perimeter that lies on the image border
+    area_fraction: float  # quad area / image area
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return quad_size(self.quad)
+
+    @property
+    def aspect(self) -> float:
+        w, h = self.size
+        return max(w, h) / max(1.0, min(w, h))
+
+    def polygon(self) -> list[tuple[float, float]]:
+        return [(float(x), float(y)) for x, y in self.quad]
+
+
+@dataclass(slots=True)
+class DeviceFinding:
+    """What geometry found; ``device`` None means no device-like object at all."""
+
+    device: Region | None
+    screen: Region | None
+    image_size: tuple[int, int]
+    background_distance: float = 0.0  # how different the device is from the background
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        return self.device is not None and self.device.touches_border > 0.04
+
+
+def _border_sample(lab: np.ndarray, band: int) -> np.ndarray:
+    h, w = lab.shape[:2]
+    return np.concatenate(
+        [
+            lab[:band].reshape(-1, 3),
+            lab[h - band :].reshape(-1, 3),
+            lab[band : h - band, :band].reshape(-1, 3),
+            lab[band : h - band, w - band :].reshape(-1, 3),
+        ]
+    )
+
+
+def _touching(mask_quad: np.ndarray, shape: tuple[int, int], margin: int = 3) -> float:
+    """Share of the quad outline within ``margin`` px of the image border."""
+    h, w = shape
+    pts = []
+    for i in range(4):
+        a, b = mask_quad[i], mask_quad[(i + 1) % 4]
+        for t in np.linspace(0, 1, 50, endpoint=False):
+            pts.append(a + (b - a) * t)
+    arr = np.array(pts)
+    near = (
+        (arr[:, 0] <= margin)
+        | (arr[:, 1] <= margin)
+        | (arr[:, 0] >= w - 1 - margin)
+        | (arr[:, 1] >= h - 1 - margin)
+    )
+    return float(near.mean())
+
+
+def _foreground_mask(small: np.ndarray) -> tuple[np.ndarray, float]:
+    """Pixels that differ from the background colour sampled on the photo's border."""
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_BGR2LAB).astype(np.float32)
+    h, w = lab.shape[:2]
+    band = max(4, round(min(h, w) * 0.03))
+    sample = _border_sample(lab, band)
+    # Two background modes at most (e.g. table and wall): k-means on the border sample.
+    sample_small = sample[:: max(1, len(sample) // 4000)]
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 10, 1.0)
+    best_labels = np.zeros((len(sample_small), 1), np.int32)
+    _, labels, centres = cv2.kmeans(
+        sample_small, 2, best_labels, criteria, 2, cv2.KMEANS_PP_CENTERS
+    )
+    dist = np.full((h, w), np.inf, dtype=np.float32)
+    thresholds = []
+    for k, centre in enumerate(centres):
+        members = sample_small[labels.ravel() == k]
+        if len(members) < 0.1 * len(sample_small):
+            continue  # a minor mode is likely the device itself crossing the border
+        spread = float(np.median(np.linalg.norm(members - centre, axis=1)))
+        d = np.linalg.norm(lab - centre, axis=2) / max(6.0, 3.0 * spread)
+        dist = np.minimum(dist, d)
+        thresholds.append(spread)
+    mask = (dist > 2.0).astype(np.uint8) * 255
+    return mask, float(np.median(dist))
+
+
+def _largest_blob(mask: np.ndarray, min_fraction: float) -> np.ndarray | None:
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    best = max(contours, key=cv2.contourArea)
+    if cv2.contourArea(best) < min_fraction * mask.size:
+        return None
+    return best
+
+
+def _region(contour: np.ndarray, shape: tuple[int, int], scale: float) -> Region:
+    quad = fit_quad(contour)
+    quad_area = max(1.0, float(cv2.contourArea(quad.astype(np.float32))))
+    fill = float(cv2.contourArea(contour)) / quad_area
+    touches = _touching(quad, shape)
+    h, w = shape
+    return Region(
+        quad=(quad / scale).astype(np.float32),
+        fill=min(fill, 1.0),
+        touches_border=touches,
+        area_fraction=quad_area / float(h * w),
+    )
+
+
+def find_device(
+    image: np.ndarray, small: np.ndarray | None = None, scale: float | None = None
+) -> DeviceFinding:
+    """Locate the device outline and its screen quad in a BGR photo.
+
+    ``small``/``scale``: a downscaled copy the caller already made (saves a resize).
+    """
+    full_h, full_w = image.shape[:2]
+    if small is None or scale is None:
+        small, scale = downscale(image, GEOMETRY_LONG_SIDE)
+    h, w = small.shape[:2]
+    mask, _ = _foreground_mask(small)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel, iterations=2)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+    # Fill holes: the screen's content must not punch holes into the device blob.
+    filled = mask.copy()
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    cv2.drawContours(filled, contours, -1, 255, thickness=cv2.FILLED)
+    blob = _largest_blob(filled, 0.03)
+    finding = DeviceFinding(device=None, screen=None, image_size=(full_w, full_h))
+    if blob is None:
+        finding.notes.append("no foreground blob")
+        return finding
+    device = _region(blob, (h, w), scale)
+    finding.device = device
+    finding.screen = _find_screen(small, blob, scale)
+    return finding
+
+
+def _find_screen(small: np.ndarray, device_contour: np.ndarray, scale: float) -> Region | None:
+    """The screen: the largest rectangular region inside the device that differs from the rim."""
+    h, w = small.shape[:2]
+    dev_mask = np.zeros((h, w), np.uint8)
+    cv2.drawContours(dev_mask, [device_contour], -1, 255, thickness=cv2.FILLED)
+    inner = cv2.erode(dev_mask, np.ones((5, 5), np.uint8), iterations=2)
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    vals = gray[inner > 0]
+    if vals.size < 100:
+        return None
+    best: Region | None = None
+    # Rim colour = the ring just inside the outline; the screen is what differs from it.
+    ring = cv2.subtract(dev_mask, cv2.erode(dev_mask, np.ones((3, 3), np.uint8), iterations=4))
+    rim = float(np.median(gray[ring > 0])) if np.any(ring) else float(np.median(vals))
+    for diff_thresh in (40, 25):
+        differs = (np.abs(gray.astype(np.int16) - rim) > diff_thresh).astype(np.uint8) * 255
+        differs = cv2.bitwise_and(differs, inner)
+        # Close across the screen's text so that a light screen with dark text is one blob.
+        k = max(5, round(min(h, w) * 0.03)) | 1
+        differs = cv2.morphologyEx(differs, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+        contours, _ = cv2.findContours(differs, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        dev_area = float(cv2.contourArea(device_contour))
+        for c in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
+            area = float(cv2.contourArea(c))
+            if area < 0.25 * dev_area:
+                break
+            region = _region(c, (h, w), scale)
+            if region.fill < 0.8:
+                continue
+            if best is None or region.area_fraction > best.area_fraction:
+                best = region
+        if best is not None:
+            return best
+    return None

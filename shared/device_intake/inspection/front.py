@@ -1,0 +1,247 @@
+"""Front photo: the device, powered on, its IMEI / serial on screen, whole, not a screenshot.
+
+Pipeline (see ``docs/vision.md``): quality on a ~1000 px copy → device and screen geometry
+→ screenshot score → perspective-correct the screen at full resolution → OCR the screen
+(layout pass, then IMEI rows re-read) → flags. Seed 000 lists what operators reject by
+hand: screenshots, the back shown, part of the device, a box or contract papers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import numpy as np
+
+from device_intake.domain.documents import Box, DocumentFields, DocumentKind, InspectionResult
+from device_intake.domain.imei import mask
+from device_intake.domain.reasons import ReasonCode
+from device_intake.inspection import quality
+from device_intake.inspection.device import (
+    GEOMETRY_LONG_SIDE,
+    DeviceFinding,
+    Region,
+    find_device,
+    rectify,
+    unwarp_points,
+)
+from device_intake.inspection.ocr import OcrEngine
+from device_intake.inspection.screen_text import ScreenText, read_screen
+from device_intake.inspection.screenshot import score_screenshot
+
+log = logging.getLogger(__name__)
+
+# The rectified screen is never larger than this (long side): enough for 40 px digits.
+MAX_SCREEN_LONG_SIDE = 2600
+# A device outline covering more of the photo than this is "the screen fills the frame".
+FILLS_FRAME = 0.88
+
+
+class Photo(Protocol):
+    """What the inspectors need from ``loading.LoadedDocument``."""
+
+    image: np.ndarray
+    format: str
+    original_size: tuple[int, int]
+
+    @property
+    def exif(self) -> Mapping[str, Any]: ...
+
+
+def _box(label: str, points: np.ndarray, text: str | None = None) -> Box:
+    return Box(
+        label=label, points=[(round(float(x), 1), round(float(y), 1)) for x, y in points], text=text
+    )
+
+
+def _rect_points(box: tuple[float, float, float, float]) -> np.ndarray:
+    x, y, w, h = box
+    return np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], dtype=np.float32)
+
+
+def _fills_frame(finding: DeviceFinding) -> bool:
+    dev = finding.device
+    return dev is not None and dev.area_fraction > FILLS_FRAME
+
+
+def _ocr_region(finding: DeviceFinding) -> Region | None:
+    """Rectify the screen if found (and plausible), else the whole device outline."""
+    dev, scr = finding.device, finding.screen
+    if scr is not None and dev is not None and scr.area_fraction > 0.35 * dev.area_fraction:
+        return scr
+    return dev
+
+
+def inspect_front(doc: Photo, ocr: OcrEngine) -> InspectionResult:
+    """Inspect a front photo; never raises for a bad photo (flags say what is wrong)."""
+    image = doc.image
+    h, w = image.shape[:2]
+    result = InspectionResult(kind=DocumentKind.FRONT, image_size=(w, h), engine=ocr.name)
+    small, scale = quality.downscale(image, GEOMETRY_LONG_SIDE)
+    gray_small = quality.to_gray(small)
+    light = quality.brightness(gray_small)
+    finding = find_device(image, small, scale)
+    verdict = score_screenshot(
+        image,
+        exif=doc.exif,
+        file_format=doc.format,
+        original_size=doc.original_size,
+        device_found=finding.device is not None,
+        device_fills_frame=_fills_frame(finding),
+    )
+    flags: list[ReasonCode] = []
+    if verdict.is_screenshot:
+        flags.append(ReasonCode.SCREENSHOT)
+    if verdict.uncertain:
+        result.uncertain.append(f"screenshot_score={verdict.score:.2f}")
+
+    # --- what to read: the rectified screen of a photo, or the whole screenshot
+    if verdict.is_screenshot or finding.device is None:
+        region = None
+        screen = quality.to_gray(image)
+        matrix = np.eye(3, dtype=np.float64)
+    else:
+        region = _ocr_region(finding)
+        assert region is not None
+        warped, matrix = rectify(image, region.quad, max_long_side=MAX_SCREEN_LONG_SIDE)
+        screen = quality.to_gray(warped)
+        result.boxes.append(_box("device", finding.device.quad))
+        if finding.screen is not None:
+            result.boxes.append(_box("screen", finding.screen.quad))
+
+    text = _read_upright(screen, ocr)
+    if text.rotation:
+        matrix = text.rotation_matrix @ matrix
+    _fill_fields(result, text.screen, matrix)
+
+    # --- photo defects (not meaningful for a screenshot)
+    if not verdict.is_screenshot:
+        flags.extend(_photo_flags(finding, light, gray_small, text.screen, scale))
+    screen_text = text.screen
+    if not result.fields.imei and not result.fields.serial:
+        if screen_text.invalid_imei_rows:
+            flags.append(ReasonCode.IMEI_CHECKSUM_INVALID)
+        elif not any(f in flags for f in _NO_IMEI_EXPECTED):
+            flags.append(ReasonCode.IMEI_NOT_FOUND)
+    elif screen_text.invalid_imei_rows and not result.fields.imei:
+        flags.append(ReasonCode.IMEI_CHECKSUM_INVALID)
+    if screen_text.corrected:
+        result.uncertain.append("imei")
+    result.flags = _ordered(flags)
+    result.engine = "+".join(sorted(screen_text.engines)) or ocr.name
+    log.info(
+        "front inspected flags=%s imei=%s serial=%s screenshot_score=%.2f",
+        ",".join(result.flags) or "-",
+        mask(result.fields.imei),
+        "yes" if result.fields.serial else "no",
+        verdict.score,
+    )
+    return result
+
+
+# Flags that explain the missing IMEI by themselves: adding IMEI_NOT_FOUND would send the
+# subscriber two messages for one mistake.
+_NO_IMEI_EXPECTED = (
+    ReasonCode.BACK_SIDE_SHOWN,
+    ReasonCode.WRONG_SUBJECT,
+    ReasonCode.TOO_DARK,
+    ReasonCode.BLURRY,
+    ReasonCode.LOW_RESOLUTION,
+)
+
+
+class _Upright:
+    def __init__(self, screen: ScreenText, rotation: int, rotation_matrix: np.ndarray):
+        self.screen = screen
+        self.rotation = rotation
+        self.rotation_matrix = rotation_matrix
+
+
+def _rotation_matrix(k: int, w: int, h: int) -> np.ndarray:
+    """Matrix mapping points of an image (w x h) into it rotated by k x 90° clockwise."""
+    if k % 4 == 1:  # clockwise: (x, y) -> (h-1-y, x)
+        return np.array([[0, -1, h - 1], [1, 0, 0], [0, 0, 1]], dtype=np.float64)
+    if k % 4 == 3:  # counter-clockwise: (x, y) -> (y, w-1-x)
+        return np.array([[0, 1, 0], [-1, 0, w - 1], [0, 0, 1]], dtype=np.float64)
+    if k % 4 == 2:
+        return np.array([[-1, 0, w - 1], [0, -1, h - 1], [0, 0, 1]], dtype=np.float64)
+    return np.eye(3, dtype=np.float64)
+
+
+def _read_upright(screen: np.ndarray, ocr: OcrEngine) -> _Upright:
+    """OCR the screen; if nothing labelled is found and the screen is landscape, try it turned."""
+    first = read_screen(screen, ocr)
+    if first.imeis or first.serial or first.invalid_imei_rows:
+        return _Upright(first, 0, np.eye(3))
+    h, w = screen.shape[:2]
+    if w <= h * 1.15:
+        return _Upright(first, 0, np.eye(3))
+    best = first
+    best_k = 0
+    for k in (1, 3):
+        turned = np.ascontiguousarray(np.rot90(screen, -k))  # rot90 is counter-clockwise
+        attempt = read_screen(turned, ocr)
+        if attempt.imeis or attempt.serial or attempt.invalid_imei_rows:
+            best, best_k = attempt, k
+            break
+    return _Upright(best, best_k, _rotation_matrix(best_k, w, h))
+
+
+def _fill_fields(result: InspectionResult, text: ScreenText, matrix: np.ndarray) -> None:
+    imeis = [v.value for v in text.imeis]
+    serial = text.serial.value if text.serial else None
+    result.fields = DocumentFields(imei=imeis[0] if imeis else None, imeis=imeis, serial=serial)
+    for found in text.imeis + text.invalid_imei_rows:
+        pts = unwarp_points(_rect_points(found.box), matrix)
+        result.boxes.append(_box("imei_row", pts, found.value))
+    if text.serial is not None:
+        pts = unwarp_points(_rect_points(text.serial.box), matrix)
+        result.boxes.append(_box("serial_row", pts, text.serial.value))
+
+
+def _photo_flags(
+    finding: DeviceFinding,
+    light: quality.Brightness,
+    gray_small: np.ndarray,
+    text: ScreenText,
+    scale: float,
+) -> list[ReasonCode]:
+    flags: list[ReasonCode] = []
+    if light.too_dark:
+        flags.append(ReasonCode.TOO_DARK)
+    dev = finding.device
+    has_text = text.text_line_count >= 2 or bool(text.imeis) or text.serial is not None
+    if dev is None:
+        if not has_text:
+            flags.append(ReasonCode.WRONG_SUBJECT)
+        return flags
+    if finding.partial:
+        flags.append(ReasonCode.PARTIAL_FRAME)
+    region_small = _crop_small(gray_small, dev, scale)
+    if quality.sharpness(region_small) < quality.BLUR_SHARPNESS:
+        flags.append(ReasonCode.BLURRY)
+    short_side = min(dev.size)
+    if (
+        short_side < quality.MIN_SCREEN_SHORT_SIDE
+        or max(finding.image_size) < quality.MIN_IMAGE_LONG_SIDE
+    ):
+        flags.append(ReasonCode.LOW_RESOLUTION)
+    if not has_text and ReasonCode.TOO_DARK not in flags and ReasonCode.BLURRY not in flags:
+        flags.append(ReasonCode.BACK_SIDE_SHOWN)
+    return flags
+
+
+def _crop_small(gray_small: np.ndarray, region: Region, scale: float) -> np.ndarray:
+    quad = region.quad * scale
+    x0, y0 = np.floor(quad.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
+    h, w = gray_small.shape[:2]
+    return gray_small[max(0, y0) : min(h, y1), max(0, x0) : min(w, x1)]
+
+
+_ORDER = list(ReasonCode)
+
+
+def _ordered(flags: list[ReasonCode]) -> list[ReasonCode]:
+    return sorted(set(flags), key=_ORDER.index)

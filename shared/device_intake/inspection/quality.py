@@ -1,0 +1,114 @@
+"""Photo quality measures shared by the front and back inspections: darkness, blur, size.
+
+Every measure is a plain number so the benchmark can sweep thresholds; the thresholds
+live here as named constants (documented in ``docs/vision.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+# Mean luminance (0..255) of the whole photo below which it is TOO_DARK, unless the lit
+# screen alone is bright (a phone photographed in a dim room is still readable).
+DARK_MEAN = 55.0
+# 99th percentile luminance: a dark photo has nothing bright at all.
+DARK_P99 = 150.0
+# Sharpness (normalised variance of Laplacian, see :func:`sharpness`) below which BLURRY.
+BLUR_SHARPNESS = 60.0
+# Fewer pixels than this on the screen's short side cannot carry readable digits.
+MIN_SCREEN_SHORT_SIDE = 260
+# A whole photo smaller than this (long side) is LOW_RESOLUTION whatever it shows.
+MIN_IMAGE_LONG_SIDE = 640
+
+
+@dataclass(frozen=True, slots=True)
+class Brightness:
+    mean: float
+    p50: float
+    p99: float
+
+    @property
+    def too_dark(self) -> bool:
+        return self.mean < DARK_MEAN and self.p99 < DARK_P99
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+def brightness(gray: np.ndarray) -> Brightness:
+    """Luminance statistics on a (small) grayscale copy."""
+    hist = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()
+    total = float(hist.sum()) or 1.0
+    cdf = np.cumsum(hist) / total
+    mean = float((hist * np.arange(256)).sum() / total)
+    return Brightness(
+        mean=mean,
+        p50=float(np.searchsorted(cdf, 0.50)),
+        p99=float(np.searchsorted(cdf, 0.99)),
+    )
+
+
+def sharpness(gray: np.ndarray, *, target_long_side: int = 640) -> float:
+    """Variance of the Laplacian after resizing the region to a fixed scale.
+
+    Resizing first makes the number comparable between a 12 MP photo and a 1 MP one (the
+    raw variance grows with resolution). The result is divided by the region's contrast
+    (std of intensities) squared x 1000 so that a dim but sharp photo is not called
+    blurry: focus, not exposure, is what this measures.
+    """
+    h, w = gray.shape[:2]
+    if h < 8 or w < 8:
+        return 0.0
+    scale = target_long_side / max(h, w)
+    if scale < 1.0:
+        region = cv2.resize(
+            gray, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA
+        )
+    else:
+        region = gray
+    lap = cv2.Laplacian(region, cv2.CV_32F, ksize=3)
+    contrast = float(region.std())
+    if contrast < 1.0:
+        return 0.0
+    return float(lap.var()) / (contrast * contrast) * 1000.0
+
+
+def noise_sigma(gray: np.ndarray) -> float:
+    """Immerkær's fast noise estimate (std of sensor noise, in grey levels).
+
+    A camera photo has sigma ≳ 0.8 even after JPEG; a rendered screenshot has ~0 in its
+    flat areas. Computed on flat pixels only so that text edges do not count as noise.
+    """
+    if gray.shape[0] < 3 or gray.shape[1] < 3:
+        return 0.0
+    kernel = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
+    g = gray.astype(np.float32)
+    response = np.abs(cv2.filter2D(g, -1, kernel))[1:-1, 1:-1]
+    grad = cv2.Sobel(g, cv2.CV_32F, 1, 0) ** 2 + cv2.Sobel(g, cv2.CV_32F, 0, 1) ** 2
+    flat = grad[1:-1, 1:-1] < np.percentile(grad, 50) + 1e-3
+    if flat.sum() < 100:
+        return 0.0
+    return float(np.sqrt(np.pi / 2) * response[flat].mean() / 6.0)
+
+
+def exact_flat_fraction(gray: np.ndarray) -> float:
+    """Share of pixels whose 3x3 neighbourhood is exactly uniform (no noise at all)."""
+    if gray.shape[0] < 3 or gray.shape[1] < 3:
+        return 0.0
+    mx = cv2.dilate(gray, np.ones((3, 3), np.uint8))
+    mn = cv2.erode(gray, np.ones((3, 3), np.uint8))
+    return float(np.count_nonzero(mx == mn)) / float(gray.size)
+
+
+def downscale(image: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
+    """Image resized so its long side is ``long_side`` (never upscaled) and the factor used."""
+    h, w = image.shape[:2]
+    scale = min(1.0, long_side / max(h, w))
+    if scale >= 1.0:
+        return image, 1.0
+    small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    return small, scale

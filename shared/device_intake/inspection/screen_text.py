@@ -1,0 +1,215 @@
+"""OCR of a rectified screen: size the text, read the layout, re-read the IMEI rows.
+
+Tesseract reads best when capital letters are ~30-40 px tall. The screen's text height
+is estimated from connected components first, so a tablet's small UI and a phone's large
+one both end up at that size. The layout pass (jpn+eng, psm 6) finds labels; each IMEI
+row's value is then cropped from the full-resolution screen and re-read as one line
+(psm 7) with a digits whitelist, which fixes most of the digit confusions of pass 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from device_intake.domain.imei import find_imeis
+from device_intake.inspection.identifiers import (
+    Row,
+    find_rows,
+    fold,
+    imei_candidates,
+    serial_from,
+)
+from device_intake.inspection.ocr import DIGITS_WHITELIST, OcrEngine, OcrLine
+
+LAYOUT_TEXT_HEIGHT = 22.0  # px, median glyph height for the layout pass (speed vs. accuracy)
+ROW_TEXT_HEIGHT = 38.0  # px, glyph height for the single-row re-read
+MAX_LAYOUT_LONG_SIDE = 2200
+
+
+@dataclass(slots=True)
+class FoundValue:
+    kind: str  # "imei" | "serial"
+    value: str
+    box: tuple[float, float, float, float]  # x, y, w, h in rectified-screen pixels
+    read_text: str
+    corrected: bool = False
+
+
+@dataclass(slots=True)
+class ScreenText:
+    lines: list[OcrLine]
+    scale: float  # layout-pass pixels per rectified pixel
+    text_height: float  # median glyph height in rectified pixels (0 = no text seen)
+    imeis: list[FoundValue] = field(default_factory=list)
+    serial: FoundValue | None = None
+    invalid_imei_rows: list[FoundValue] = field(default_factory=list)  # 15 digits, bad Luhn
+    imei_rows_unread: int = 0  # IMEI rows where no 15-digit number could be read
+    engines: set[str] = field(default_factory=set)
+    corrected: bool = False
+
+    @property
+    def text_line_count(self) -> int:
+        return sum(1 for ln in self.lines if ln.confidence > 0.5 and len(ln.text.strip()) >= 2)
+
+
+def normalise_polarity(gray: np.ndarray) -> np.ndarray:
+    """Dark text on a light background (dark-mode screens are inverted)."""
+    return 255 - gray if float(np.median(gray)) < 110 else gray
+
+
+def estimate_text_height(gray: np.ndarray) -> float:
+    """Median height (px of ``gray``) of glyph-like connected components; 0 if none."""
+    h, w = gray.shape[:2]
+    probe_scale = min(1.0, 900.0 / max(h, w))
+    probe = (
+        cv2.resize(gray, None, fx=probe_scale, fy=probe_scale, interpolation=cv2.INTER_AREA)
+        if probe_scale < 1
+        else gray
+    )
+    block = max(15, (min(probe.shape[:2]) // 20) | 1)
+    binary = cv2.adaptiveThreshold(
+        probe, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12
+    )
+    n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    if n <= 1:
+        return 0.0
+    hs = stats[1:, cv2.CC_STAT_HEIGHT].astype(np.float32)
+    ws = stats[1:, cv2.CC_STAT_WIDTH].astype(np.float32)
+    areas = stats[1:, cv2.CC_STAT_AREA].astype(np.float32)
+    fill = areas / np.maximum(1.0, hs * ws)
+    glyph = (
+        (hs >= 4)
+        & (hs <= probe.shape[0] * 0.08)
+        & (ws <= hs * 2.5)
+        & (ws >= 1)
+        & (fill > 0.12)
+        & (fill < 0.95)
+    )
+    if glyph.sum() < 8:
+        return 0.0
+    return float(np.median(hs[glyph])) / probe_scale
+
+
+def _resize(gray: np.ndarray, scale: float) -> np.ndarray:
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=interp)
+
+
+def _value_box(row: Row, lines: list[OcrLine]) -> tuple[int, int, int, int]:
+    """Box (layout-pass px) of the value part of a row."""
+    if len(row.line_indexes) > 1:
+        return lines[row.line_indexes[-1]].box
+    line = lines[row.line_indexes[0]]
+    # Same line: skip the words that make up the label.
+    label_len = len(row.label_text.replace(" ", ""))
+    acc = 0
+    start_x = None
+    for k, word in enumerate(line.words):
+        acc += len(fold(word.text).replace(" ", ""))
+        if acc >= label_len:
+            rest = line.words[k + 1 :]
+            # "IMEI 2" / "(SIMスロット1)" decorations: skip words with no digit run of 2+.
+            while rest and sum(ch.isdigit() for ch in rest[0].text) < 2 and len(rest) > 1:
+                rest = rest[1:]
+            if rest:
+                start_x = rest[0].box[0]
+            break
+    x, y, w, h = line.box
+    if start_x is None or start_x >= x + w:
+        return line.box
+    return (start_x, y, x + w - start_x, h)
+
+
+def _reread(
+    screen: np.ndarray,
+    box: tuple[int, int, int, int],
+    layout_scale: float,
+    ocr: OcrEngine,
+    *,
+    secondary: bool = False,
+) -> tuple[list[str], tuple[float, float, float, float]]:
+    """Re-OCR a value box from the full-resolution screen as one line of digits."""
+    x, y, w, h = (v / layout_scale for v in box)
+    pad_x, pad_y = h * 0.6, h * 0.45
+    x0, y0 = max(0, int(x - pad_x)), max(0, int(y - pad_y))
+    x1 = min(screen.shape[1], int(x + w + pad_x))
+    y1 = min(screen.shape[0], int(y + h + pad_y))
+    crop = screen[y0:y1, x0:x1]
+    if crop.size == 0 or h < 2:
+        return [], (x, y, w, h)
+    scale = min(4.0, ROW_TEXT_HEIGHT / max(h * 0.8, 1.0))
+    crop = _resize(crop, scale)
+    readings: list[str] = []
+    if secondary and hasattr(ocr, "read_secondary"):
+        lines = ocr.read_secondary(crop, psm=7, whitelist=DIGITS_WHITELIST)
+        readings.extend(ln.text for ln in lines)
+        return readings, (x, y, w, h)
+    for variant in (crop, _binarise(crop)):
+        lines = ocr.read(variant, lang="eng", psm=7, whitelist=DIGITS_WHITELIST)
+        if lines:
+            readings.append(" ".join(ln.text for ln in lines))
+    return readings, (x, y, w, h)
+
+
+def _binarise(gray: np.ndarray) -> np.ndarray:
+    _, binary = cv2.threshold(
+        cv2.GaussianBlur(gray, (3, 3), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU
+    )
+    return binary
+
+
+def read_screen(screen_gray: np.ndarray, ocr: OcrEngine) -> ScreenText:
+    """Read IMEIs and the serial number from a rectified, upright screen (grayscale)."""
+    gray = normalise_polarity(screen_gray)
+    text_h = estimate_text_height(gray)
+    scale = min(1.0, 1000.0 / max(gray.shape[:2])) if text_h <= 0 else LAYOUT_TEXT_HEIGHT / text_h
+    scale = min(scale, 3.0, MAX_LAYOUT_LONG_SIDE / max(gray.shape[:2]))
+    layout = _resize(gray, scale)
+    lines = ocr.read(layout, lang="jpn+eng", psm=6)
+    result = ScreenText(lines=lines, scale=scale, text_height=text_h)
+    result.engines.add(ocr.name)
+    texts = [ln.text for ln in lines]
+    rows = find_rows(texts)
+    excluded_lines: set[int] = set()
+    for row in rows:
+        if row.kind in ("eid", "meid", "imeisv"):
+            excluded_lines.update(row.line_indexes)
+    for row in rows:
+        if row.kind == "imei":
+            box = _value_box(row, lines)
+            readings, rbox = _reread(gray, box, scale, ocr)
+            readings.insert(0, row.value_text)
+            imei, fifteen, corrected = imei_candidates(readings)
+            if imei is None and hasattr(ocr, "read_secondary"):
+                more, _ = _reread(gray, box, scale, ocr, secondary=True)
+                result.engines.add("rapidocr")
+                imei, fifteen, corrected = imei_candidates(readings + more)
+            excluded_lines.update(row.line_indexes)
+            if imei is not None:
+                if all(v.value != imei for v in result.imeis):
+                    result.imeis.append(FoundValue("imei", imei, rbox, imei, corrected))
+                    result.corrected |= corrected
+            elif fifteen is not None:
+                result.invalid_imei_rows.append(FoundValue("imei", fifteen, rbox, fifteen))
+            else:
+                result.imei_rows_unread += 1
+        elif row.kind == "serial" and result.serial is None:
+            serial = serial_from(row.value_text)
+            if serial:
+                box = _value_box(row, lines)
+                x, y, w, h = (v / scale for v in box)
+                result.serial = FoundValue("serial", serial, (x, y, w, h), serial)
+    # Numbers with no (readable) label, e.g. a *#06# dialog that only lists numbers.
+    for k, line in enumerate(lines):
+        if k in excluded_lines:
+            continue
+        for imei in find_imeis(line.text):
+            if all(v.value != imei for v in result.imeis):
+                x, y, w, h = (v / scale for v in line.box)
+                result.imeis.append(FoundValue("imei", imei, (x, y, w, h), imei))
+    # Order by position on screen: IMEI (slot 1) is above IMEI2 in every layout.
+    result.imeis.sort(key=lambda v: (v.box[1], v.box[0]))
+    return result
