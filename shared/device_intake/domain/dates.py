@@ -75,7 +75,7 @@ class FoundDate:
     start: int
     end: int
     text: str
-    format: str  # a family name such as "ymd_kanji", "wareki_abbr", "dmy_en"
+    format: str  # a family name such as "ymd_kanji", "wareki_abbr", "dmy_slash", "mdy_name"
     ocr_corrected: bool = False  # O/o/〇 read as 0, l/I/| as 1 to get this date
 
 
@@ -173,20 +173,35 @@ _TAIL = rf"(?:{_WEEKDAY})?(?:{_TIME})?"
 _NUM_END = r"(?!\d)(?![./\-]\d)"  # 2024-03-15-1234 is an order number, not a date
 _NUM_START = r"(?<!\d)(?<!\d[./\-])"
 
-_MONTHS: Final = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+# Month names on foreign receipts: English, plus the German, French and Dutch ones seen
+# in the invoice sample (7. Mai 2014, 02 Juillet 2015, 29 maart 2014); matched ignoring case.
+_EN_MONTHS: Final = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_MONTHS: Final[dict[str, int]] = {
+    **{m: i for i, m in enumerate(_EN_MONTHS, 1)},
+    **{m[:3]: i for i, m in enumerate(_EN_MONTHS, 1)},
+    "sept": 9,
+    # German
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "mai": 5, "juni": 6,
+    "juli": 7, "oktober": 10, "dezember": 12, "okt": 10, "dez": 12,
+    # French
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "juin": 6,
+    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+    "décembre": 12, "decembre": 12, "janv": 1, "févr": 2, "fevr": 2, "avr": 4, "juil": 7,
+    "déc": 12,
+    # Dutch
+    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8, "mrt": 3,
 }  # fmt: skip
-_MONTH_NAMES: Final = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-    "|Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
-)
-_MON = rf"(?<![A-Za-z])(?P<mon>{_MONTH_NAMES})(?![A-Za-z])\.?"
-_ORD = r"(?:st|nd|rd|th)?"
+_MONTH_NAMES: Final = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_LETTER = r"A-Za-zÀ-ÿ"
+_MON = rf"(?<![{_LETTER}])(?P<mon>{_MONTH_NAMES})(?![{_LETTER}])\.?"
+_ORD = r"(?:st|nd|rd|th|er|\.)?"  # 15th, 1er (French), 7. (German)
 
 # (family, compiled pattern). Order matters only for equal start and length.
 _PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
-    (name, re.compile(p, re.IGNORECASE if name.endswith("_en") else 0))
+    (name, re.compile(p, re.IGNORECASE if name.endswith("_name") else 0))
     for name, p in (
         # 令和6年3月15日, 令和元年5月1日, 令和六年三月十五日, R6年3月15日
         ("wareki_kanji", rf"{_ERA_ANY}{_S}{_EYEAR}{_S}年{_S}{_MD_KANJI}{_TAIL}"),
@@ -222,13 +237,17 @@ _PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
             rf"{_NUM_START}(?P<a>\d{{1,2}})[ \t]?(?P<sep>[./\-])[ \t]?(?P<b>\d{{1,2}})"
             rf"[ \t]?(?P=sep)[ \t]?(?P<y>[12]\d{{3}}){_NUM_END}{_TAIL}",
         ),
-        # 15 Mar 2024, 15-Mar-2024, 15th March, 2024
+        # 15 Mar 2024, 15-Mar-2024, 15th March, 2024, 15-Mar-24, 7. Mai 2014
         (
-            "dmy_en",
-            rf"(?<![\d.])(?P<d>\d{{1,2}}){_ORD}[ \t\-]?{_MON},?[ \t\-]?(?P<y>[12]\d{{3}})(?!\d)",
+            "dmy_name",
+            rf"(?<![\d.])(?P<d>\d{{1,2}}){_ORD}[ \t\-]?{_MON},?[ \t\-]?"
+            rf"(?P<y>[12]\d{{3}}|\d{{2}})(?!\d)",
         ),
-        # March 15, 2024, Mar. 15 2024
-        ("mdy_en", rf"{_MON}[ \t]?(?P<d>\d{{1,2}}){_ORD},?[ \t]?(?P<y>[12]\d{{3}})(?!\d)"),
+        # March 15, 2024, Mar. 15 2024, August 3 , 2014
+        (
+            "mdy_name",
+            rf"{_MON}[ \t]?(?P<d>\d{{1,2}}){_ORD}[ \t]?,?[ \t]?(?P<y>[12]\d{{3}})(?!\d)",
+        ),
     )
 )
 
@@ -265,7 +284,10 @@ def _western_date(year: int, month: int, day: int) -> date | None:
 
 
 def _to_date(
-    family: str, m: re.Match[str], context: tuple[Era | None, int] | None
+    family: str,
+    m: re.Match[str],
+    context: tuple[Era | None, int] | None,
+    day_first: bool | None = None,
 ) -> tuple[date | None, str]:
     g = m.groupdict()
     if family in ("wareki_kanji", "wareki_abbr"):
@@ -306,14 +328,26 @@ def _to_date(
             return _western_date(y, b, a), f"dmy_{sep}"
         if b > 12:
             return _western_date(y, a, b), f"mdy_{sep}"
-        return None, "ambiguous"  # 03/04/2024: 3 April or March 4? see module docstring
-    if family in ("dmy_en", "mdy_en"):
-        mo = _MONTHS[g["mon"][:3].lower()]
-        return _western_date(int(g["y"]), mo, int(g["d"])), family
+        if day_first is None:
+            return None, _AMBIGUOUS  # 03/04/2024: 3 April or March 4? see module docstring
+        if day_first:
+            return _western_date(y, b, a), f"dmy_{sep}"
+        return _western_date(y, a, b), f"mdy_{sep}"
+    if family in ("dmy_name", "mdy_name"):
+        mo = _MONTHS[g["mon"].lower()]
+        y = int(g["y"]) + (2000 if len(g["y"]) == 2 else 0)
+        return _western_date(y, mo, int(g["d"])), family
     raise AssertionError(family)
 
 
 _SEP_NAME: Final = {"/": "slash", ".": "dot", "-": "dash"}
+_AMBIGUOUS: Final = "ambiguous"
+
+
+def _day_first(formats: list[str]) -> bool | None:
+    """The order this document writes day and month in, if its other dates agree on one."""
+    votes = {f.startswith("dmy") for f in formats if f[:3] in ("dmy", "mdy")}
+    return votes.pop() if len(votes) == 1 else None
 
 
 # ------------------------------------------------------------------------- public
@@ -337,14 +371,24 @@ def find_dates(text: str) -> list[FoundDate]:
     candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     mentions = [(mm.start(), mm) for mm in _YEAR_MENTION.finditer(view)]  # for 同年 / 同N年
 
-    found: list[FoundDate] = []
+    chosen: list[tuple[int, int, str, re.Match[str]]] = []
     taken_until = -1
     for start, end, family, m in candidates:
-        if start < taken_until:
-            continue
-        taken_until = end
-        context = _context_before(mentions, start) if family == "same_year" else None
-        value, fmt = _to_date(family, m, context)
+        if start >= taken_until:
+            chosen.append((start, end, family, m))
+            taken_until = end
+
+    readings = [
+        (start, end, family, m, *_to_date(family, m, _context_before(mentions, start)))
+        for start, end, family, m in chosen
+    ]
+    # 8-9-2022 next to 22-9-2022 on the same invoice is 8 September: a document keeps one
+    # day/month order, so its unambiguous dates decide the ambiguous ones.
+    day_first = _day_first([fmt for *_, value, fmt in readings if value is not None])
+    found: list[FoundDate] = []
+    for start, end, family, m, value, fmt in readings:
+        if fmt == _AMBIGUOUS and day_first is not None:
+            value, fmt = _to_date(family, m, None, day_first)
         if value is None:
             continue
         o_start, o_end = index[start], index[end - 1] + 1

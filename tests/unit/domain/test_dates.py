@@ -91,6 +91,13 @@ PRINTED_FORMS = [
     ("03/15/2024", D),  # US month first, unambiguous because 15 > 12
     ("04/04/2024", date(2024, 4, 4)),  # both orders give the same date
     ("  2024/03/15\n", D),
+    # seen on the invoice2data sample (pdftotext and tesseract output)
+    ("August 3 , 2014", date(2014, 8, 3)),
+    ("7. Mai 2014", date(2014, 5, 7)),
+    ("29 maart 2014", date(2014, 3, 29)),
+    ("02 Juillet 2015", date(2015, 7, 2)),
+    ("1er août 2015", date(2015, 8, 1)),
+    ("15-Mar-24", D),
 ]
 
 
@@ -207,6 +214,19 @@ def test_ambiguous_day_month_order_is_not_guessed() -> None:
     # 03/04/2024 is 3 April in Europe and March 4 in the US: no answer beats a wrong one.
     assert parse_date("03/04/2024") is None
     assert find_dates("Date: 03/04/2024") == []
+
+
+def test_ambiguous_dates_follow_the_order_of_the_documents_other_dates() -> None:
+    # a Dutch invoice: 22-9-2022 can only be day-first, so 8-9-2022 is 8 September
+    found = find_dates("Orderdatum 8-9-2022   Factuurdatum 22-9-2022")
+    assert [(f.date, f.format) for f in found] == [
+        (date(2022, 9, 8), "dmy_dash"),
+        (date(2022, 9, 22), "dmy_dash"),
+    ]
+    found = find_dates("Order 03/04/2024 Shipped 03/15/2024")  # a US receipt
+    assert [f.date for f in found] == [date(2024, 3, 4), date(2024, 3, 15)]
+    # mixed evidence decides nothing
+    assert date(2024, 4, 3) not in [f.date for f in find_dates("03/04/2024 15/03/2024 03/15/2024")]
 
 
 def test_a_range_of_two_dates_is_not_one_purchase_date() -> None:
