@@ -34,6 +34,10 @@ class DocumentFields(BaseModel):
     store_name: str | None = None
     price_jpy: int | None = None
     carrier: str | None = None
+    # Extension (additive): the total in the document's own currency, for foreign invoices
+    # where price_jpy stays null; currency is ISO 4217 (JPY, USD, EUR, ...).
+    price: float | None = None
+    currency: str | None = None
 
 
 class Box(BaseModel):
