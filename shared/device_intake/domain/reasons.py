@@ -7,7 +7,12 @@ Subscriber-facing Japanese messages and reviewer-facing English lines live in
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
+from functools import cache
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ReasonCode(StrEnum):
@@ -44,6 +49,34 @@ class ReasonCode(StrEnum):
     CARRIER_NOT_COVERED = "CARRIER_NOT_COVERED"
     CARRIER_GUARANTEE_REQUIRED = "CARRIER_GUARANTEE_REQUIRED"
     NOT_SOLD_BY_OPERATOR = "NOT_SOLD_BY_OPERATOR"
+    CONTRACT_TYPE_NOT_COVERED = "CONTRACT_TYPE_NOT_COVERED"  # mobile-anshin-value: not new/機種変更
+    MODEL_NOT_IN_CATALOG = "MODEL_NOT_IN_CATALOG"  # unknown model: release date unverifiable
+    DECLARATION_MISMATCH = "DECLARATION_MISMATCH"  # form answers contradicted by documents/catalog
+    DECLARATION_INCOMPLETE = "DECLARATION_INCOMPLETE"  # a required form answer is missing
+    INSPECTION_UNCERTAIN = "INSPECTION_UNCERTAIN"  # the engine is unsure of a reading
     # --- pipeline / upload policy ---
     UPLOAD_OUTSIDE_PREFIX = "UPLOAD_OUTSIDE_PREFIX"
     INSPECTION_FAILED = "INSPECTION_FAILED"
+
+
+class ReasonText(BaseModel):
+    """What to show for a code: Japanese for the subscriber, English for reviewers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title_ja: str = Field(min_length=1)  # what is wrong
+    action_ja: str = Field(min_length=1)  # what to do now
+    reviewer_en: str = Field(min_length=1)  # what it means for a reviewer
+
+
+@cache
+def _texts() -> dict[str, ReasonText]:
+    raw = resources.files("device_intake.domain").joinpath("data", "reasons.json").read_text(
+        encoding="utf-8"
+    )
+    return {code: ReasonText.model_validate(text) for code, text in json.loads(raw).items()}
+
+
+def describe(code: ReasonCode | str) -> ReasonText:
+    """Messages for ``code`` from ``domain/data/reasons.json`` (KeyError for an unknown code)."""
+    return _texts()[ReasonCode(code).value]
