@@ -173,8 +173,8 @@ _TAIL = rf"(?:{_WEEKDAY})?(?:{_TIME})?"
 _NUM_END = r"(?!\d)(?![./\-]\d)"  # 2024-03-15-1234 is an order number, not a date
 _NUM_START = r"(?<!\d)(?<!\d[./\-])"
 
-# Month names on foreign receipts: English, plus the German, French and Dutch ones seen
-# in the invoice sample (7. Mai 2014, 02 Juillet 2015, 29 maart 2014); matched ignoring case.
+# Month names on foreign receipts: English, German, French, Dutch (seen in the invoice
+# sample: 7. Mai 2014, 02 Juillet 2015, 29 maart 2014), Spanish, Italian; case ignored.
 _EN_MONTHS: Final = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
@@ -193,6 +193,11 @@ _MONTHS: Final[dict[str, int]] = {
     "déc": 12,
     # Dutch
     "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8, "mrt": 3,
+    # Spanish, Italian
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
+    "diciembre": 12, "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6,
+    "luglio": 7, "settembre": 9, "ottobre": 10, "dicembre": 12,
 }  # fmt: skip
 _MONTH_NAMES: Final = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _LETTER = r"A-Za-zÀ-ÿ"
@@ -237,11 +242,11 @@ _PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
             rf"{_NUM_START}(?P<a>\d{{1,2}})[ \t]?(?P<sep>[./\-])[ \t]?(?P<b>\d{{1,2}})"
             rf"[ \t]?(?P=sep)[ \t]?(?P<y>[12]\d{{3}}){_NUM_END}{_TAIL}",
         ),
-        # 15 Mar 2024, 15-Mar-2024, 15th March, 2024, 15-Mar-24, 7. Mai 2014
+        # 15 Mar 2024, 15-Mar-2024, 15th March, 2024, 15-Mar-24, 7. Mai 2014, 3 de marzo de 2024
         (
             "dmy_name",
-            rf"(?<![\d.])(?P<d>\d{{1,2}}){_ORD}[ \t\-]?{_MON},?[ \t\-]?"
-            rf"(?P<y>[12]\d{{3}}|\d{{2}})(?!\d)",
+            rf"(?<![\d.])(?P<d>\d{{1,2}}){_ORD}[ \t\-]?(?:de[ \t])?{_MON},?[ \t\-]?"
+            rf"(?:de[ \t])?(?P<y>[12]\d{{3}}|\d{{2}})(?!\d)",
         ),
         # March 15, 2024, Mar. 15 2024, August 3 , 2014
         (

@@ -98,6 +98,8 @@ PRINTED_FORMS = [
     ("02 Juillet 2015", date(2015, 7, 2)),
     ("1er août 2015", date(2015, 8, 1)),
     ("15-Mar-24", D),
+    ("15 de marzo de 2024", D),
+    ("15 settembre 2023", date(2023, 9, 15)),
 ]
 
 
