@@ -68,6 +68,10 @@ class ModelLookup(Protocol):
         self, text: str, *, maker: str | None = None, category: str | None = None
     ) -> CatalogMatchLike | None: ...
 
+    def find_in_text(
+        self, text: str, *, maker: str | None = None, category: str | None = None
+    ) -> Sequence[CatalogMatchLike]: ...
+
 
 def _default_catalog() -> ModelLookup:
     # Imported here, not at module top: loading the packaged catalog reads data files, and
@@ -688,19 +692,26 @@ def _check_model_on_proof(
     if proof is None or not proof.fields.model_name:
         return
     on_proof = proof.fields.model_name
-    found = lookup.match(on_proof, maker=None, category=None)
-    if model is not None and found is not None:
-        if found.model.id == model.id:
-            run.add("model.proof", CheckOutcome.PASS, detail=f"proof names {model.id}")
+    if model is not None:
+        # The whole field as one model name first; then any model named inside it (a
+        # receipt line carries storage, colour and carrier words around the name).
+        found = lookup.match(on_proof)
+        if found is not None:
+            named = [found.model.id]
         else:
+            named = [m.model.id for m in lookup.find_in_text(on_proof) if m.score >= _STRONG]
+        if model.id in named:
+            run.add("model.proof", CheckOutcome.PASS, detail=f"proof names {model.id}")
+            return
+        if named:
             run.add(
                 "model.proof",
                 CheckOutcome.REVIEW,
                 ReasonCode.MODEL_MISMATCH,
-                f"proof names {found.model.id}, declared {model.id}",
+                f"proof names {', '.join(named)}, declared {model.id}",
             )
-        return
-    # No catalog verdict on one side: compare the names themselves.
+            return
+    # The catalog cannot place the proof's name (or the declared model): compare the texts.
     declared_names = _names(model) if model is not None else [_fold(facts.device.model)]
     folded = _fold(on_proof)
     if folded and any(name and name in folded for name in declared_names):
@@ -712,6 +723,11 @@ def _check_model_on_proof(
             ReasonCode.MODEL_MISMATCH,
             "model on the proof does not match the declared model",
         )
+
+
+# find_in_text scores 0.5 for a name next to a variant word (the OCR may have garbled
+# "15 Pro" into "15 Pr"); only stronger hits count as "the proof names this model".
+_STRONG = 0.8
 
 
 def _check_purchase_date(
