@@ -31,7 +31,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 __all__ = [
     "ERAS",
@@ -124,7 +124,13 @@ def _to_int(text: str) -> int | None:
 # OCR reads 0 as O/o/〇 and 1 as l/I/| inside numbers; fixed only inside a run of such
 # characters that holds a real digit and is not part of a word (so "Oct", "iOS" stay).
 _OCR_FIX: Final = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1", "|": "1"})
-_OCR_RUN: Final = re.compile(r"(?<![A-Za-z])[0-9OoIl|〇]+(?![A-Za-z])")
+_OCR_RUN: Final = re.compile(
+    r"(?:(?<![A-Za-z])|(?<=(?<![A-Za-z])[RHS]))[0-9OoIl|〇]+(?![A-Za-z])"
+)  # RO4.05.26: an era letter may precede the run
+# tesseract's Japanese model reads the kanji numerals 二 and 一 as katakana ニ and ー;
+# fixed only in a numeral run right before 年/月/日 that holds a real kanji numeral.
+_KANA_NUMERAL_RUN: Final = re.compile(r"[〇一二三四五六七八九十ニーO]+(?=[ \t]{0,2}[年月日])")
+_KANA_FIX: Final = str.maketrans({"ニ": "二", "ー": "一", "O": "〇"})  # and 〇 as Latin O
 
 
 def _normalise(text: str) -> tuple[str, list[int]]:
@@ -150,7 +156,12 @@ def _ocr_view(norm: str) -> str:
         run = m.group(0)
         return run.translate(_OCR_FIX) if any(c.isdigit() for c in run) else run
 
-    return _OCR_RUN.sub(fix, norm)
+    def fix_kana(m: re.Match[str]) -> str:
+        run = m.group(0)
+        real = any(c in _KANJI_DIGIT or c == "十" for c in run)
+        return run.translate(_KANA_FIX) if real else run
+
+    return _KANA_NUMERAL_RUN.sub(fix_kana, _OCR_RUN.sub(fix, norm))
 
 
 # ------------------------------------------------------------------------ patterns
@@ -159,8 +170,10 @@ _S = r"[ \t]{0,2}"  # tesseract puts spaces between CJK characters and digits
 _ERA_NAME = "令和|平成|昭和|大正|明治"
 _ERA_ANY = rf"(?P<era>{_ERA_NAME}|(?<![A-Za-z])[RHSTM])"
 _NUM12 = rf"(?:\d{{1,2}}|{_KANJI_NUM}{{1,3}})"
-_EYEAR = rf"(?P<ey>元|\d{{1,2}}|{_KANJI_NUM}{{1,4}})"
-_MD_KANJI = rf"(?P<m>{_NUM12}){_S}月{_S}(?P<d>{_NUM12}){_S}日"
+_EYEAR = rf"(?P<ey>元|\d(?:[ \t]?\d)?|{_KANJI_NUM}{{1,4}})"  # 平成2 7年: OCR spacing
+# Between 月 and 日 a space inside the number is OCR spacing (8月2 5日), never two numbers.
+_NUM12_SPACED = rf"(?:\d(?:[ \t]?\d)?|{_KANJI_NUM}{{1,3}})"
+_MD_KANJI = rf"(?P<m>{_NUM12_SPACED}){_S}月{_S}(?P<d>{_NUM12_SPACED}){_S}日"
 _WEEKDAY = (
     rf"(?:{_S}[(（]{_S}(?:[月火水木金土日](?:曜日?)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\.?)"
     rf"{_S}[)）]|{_S}[月火水木金土日]曜日?)"
@@ -233,7 +246,7 @@ _PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
         # 24/03/15, '24/03/15
         (
             "yy_slash",
-            rf"(?:['’‘`](?<!\d['’‘`]))?{_NUM_START}(?P<yy>\d{{2}})/(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})"
+            rf"(?:['’‘`\"“”](?<!\d.))?{_NUM_START}(?P<yy>\d{{2}})/(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})"
             rf"{_NUM_END}{_TAIL}",
         ),
         # 15.03.2024, 15/03/2024, 03/15/2024
@@ -276,6 +289,8 @@ def _era_date(era: Era, era_year: int, month: int, day: int) -> date | None:
     newer = ERAS.index(era) - 1
     if d < era.first_convertible or (newer >= 0 and d >= ERAS[newer].first_day):
         return None
+    if d.year > WESTERN_YEARS[1]:  # R97.11.19 is an OCR error, not the year 2115
+        return None
     return d
 
 
@@ -293,8 +308,41 @@ def _to_date(
     m: re.Match[str],
     context: tuple[Era | None, int] | None,
     day_first: bool | None = None,
-) -> tuple[date | None, str]:
+) -> tuple[date | None, str, bool]:
+    """(date or None, format family, whether a 9 was read back as a padding 0)."""
     g = m.groupdict()
+    value, fmt = _read(family, g, context, day_first)
+    if value is None and fmt != _AMBIGUOUS:
+        fixed = {k: _unnine(k, v) for k, v in g.items()}
+        if fixed != g:
+            value, fmt = _read(family, fixed, context, day_first)
+            return value, fmt, value is not None
+    return value, fmt, False
+
+
+def _unnine(key: str, value: str | None) -> str | None:
+    """Tesseract's Japanese model reads the padding 0 of 01..09 as 9 (2018/01/95,
+    2025/94/93, 2915年): 9x is never a month or day and 29xx never a purchase year, so
+    this is tried only when the printed reading is impossible."""
+    if value is None or key not in _NUMBER_KEYS:
+        return value
+    digits = re.sub(r"\s", "", value)
+    if key == "y" and len(digits) == 4 and digits.startswith("29"):
+        return "20" + digits[2:]
+    if key != "y" and len(digits) == 2 and digits.isdigit() and digits[0] == "9":
+        return "0" + digits[1]
+    return value
+
+
+_NUMBER_KEYS: Final = frozenset({"y", "yy", "ey", "m", "d", "a", "b"})
+
+
+def _read(
+    family: str,
+    g: dict[str, Any],  # Match.groupdict(): unmatched optional groups are None
+    context: tuple[Era | None, int] | None,
+    day_first: bool | None,
+) -> tuple[date | None, str]:
     if family in ("wareki_kanji", "wareki_abbr"):
         ey, mo, dy = _to_int(g["ey"]), _to_int(g["m"]), _to_int(g["d"])
         if ey is None or mo is None or dy is None:
@@ -389,11 +437,11 @@ def find_dates(text: str) -> list[FoundDate]:
     ]
     # 8-9-2022 next to 22-9-2022 on the same invoice is 8 September: a document keeps one
     # day/month order, so its unambiguous dates decide the ambiguous ones.
-    day_first = _day_first([fmt for *_, value, fmt in readings if value is not None])
+    day_first = _day_first([fmt for *_, value, fmt, _ in readings if value is not None])
     found: list[FoundDate] = []
-    for start, end, family, m, value, fmt in readings:
+    for start, end, family, m, value, fmt, repaired in readings:
         if fmt == _AMBIGUOUS and day_first is not None:
-            value, fmt = _to_date(family, m, None, day_first)
+            value, fmt, repaired = _to_date(family, m, None, day_first)
         if value is None:
             continue
         o_start, o_end = index[start], index[end - 1] + 1
@@ -404,7 +452,7 @@ def find_dates(text: str) -> list[FoundDate]:
                 end=o_end,
                 text=text[o_start:o_end],
                 format=fmt,
-                ocr_corrected=view[start:end] != norm[start:end],
+                ocr_corrected=repaired or view[start:end] != norm[start:end],
             )
         )
     return found

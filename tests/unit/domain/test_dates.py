@@ -256,6 +256,51 @@ def test_ocr_lookalike_letters_inside_numeric_dates_are_read_as_digits(
     assert found[0].text == text
 
 
+# Misreadings measured with tesseract 5 (jpn) on rendered receipt lines (docs/dates.md).
+@pytest.mark.parametrize(
+    ("ocr", "expected"),
+    [
+        ("ご購入日 2018/01/95", date(2018, 1, 5)),  # padding 0 read as 9
+        ("日付 2025/94/93 09:48", date(2025, 4, 3)),
+        ("お買上げ日 : 94/21/2919", date(2019, 4, 21)),
+        ("ご購入日 2915年4月2日 15時30分", date(2015, 4, 2)),
+        ('日付 "25/91/16', date(2025, 1, 16)),  # ' read as "
+        ("日付 RO4.05.26", date(2022, 5, 26)),
+        ("日付 平成二十七年十二月ニ十一日", date(2015, 12, 21)),  # 二 read as katakana ニ
+        ("お買上げ日 : 二〇ニー年三月五日", date(2021, 3, 5)),  # 一 read as ー
+        ("ご購入日 二O一五年一月ニ十一日", date(2015, 1, 21)),  # 〇 read as O
+    ],
+)
+def test_tesseract_misreadings_of_dates_are_repaired_and_flagged(ocr: str, expected: date) -> None:
+    found = find_dates(ocr)
+    assert [f.date for f in found] == [expected]
+    assert found[0].ocr_corrected
+
+
+@pytest.mark.parametrize(
+    ("ocr", "expected"),
+    [
+        ("お買上けげ日 : 令和元年8月2 5日", date(2019, 8, 25)),
+        ("お買上げ日 : 平成2 7年1 2月14日", date(2015, 12, 14)),
+    ],
+)
+def test_ocr_spacing_inside_kanji_dates_is_tolerated(ocr: str, expected: date) -> None:
+    assert [f.date for f in find_dates(ocr)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023/02/29",  # a 9 that is not a padding 0 stays impossible
+        "2024/09/39",
+        "スーパー年末セール",  # ー before 年 in a katakana word is not a numeral
+        "R97.11.32",
+    ],
+)
+def test_repairs_do_not_invent_dates(text: str) -> None:
+    assert find_dates(text) == []
+
+
 def test_words_with_o_and_l_are_not_turned_into_digits() -> None:
     assert [f.date for f in find_dates("Oct 1O, 2024")] == [date(2024, 10, 10)]
     assert find_dates("iOS lOl Oll/lO/lOOl") == []
