@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -381,6 +382,22 @@ def test_every_format_is_found_embedded_in_receipt_noise(
     assert [f.date for f in found] == [d]
     assert found[0].text == printed
     assert text[found[0].start : found[0].end] == printed
+
+
+RECEIPT_CHARS = st.sampled_from(
+    list("0123456789０１２３４５６７８９/.-: 年月日令和平成RHOl〇一二十元同(金)¥,\n'MarJu")
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(st.text(max_size=60), st.text(RECEIPT_CHARS, max_size=60)))
+def test_found_dates_always_point_at_their_own_text_in_order(text: str) -> None:
+    found = find_dates(text)
+    for f in found:
+        assert text[f.start : f.end] == f.text
+        assert f.start < f.end
+    assert all(a.end <= b.start for a, b in pairwise(found))
+    assert parse_date(text) in ({f.date for f in found} | {None})
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
