@@ -75,16 +75,64 @@ def unwarp_points(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
 
 
 def fit_quad(contour: np.ndarray) -> np.ndarray:
-    """Best 4-corner approximation of a (convex-hulled) contour, ordered."""
+    """Best 4-corner approximation of a blob outline, ordered TL, TR, BR, BL.
+
+    Phones have rounded corners, side buttons and perspective, so neither approxPolyDP nor
+    minAreaRect alone fits them: start from a rough quad, then fit a straight line to the
+    outline points along the middle of each side (away from the corners) and intersect.
+    """
     hull = cv2.convexHull(contour)
     peri = cv2.arcLength(hull, True)
-    for eps in (0.01, 0.02, 0.03, 0.05, 0.08):
+    quad = None
+    for eps in (0.02, 0.03, 0.05, 0.08):
         approx = cv2.approxPolyDP(hull, eps * peri, True)
         if len(approx) == 4:
-            return order_quad(approx.reshape(4, 2))
-    # Rounded corners defeat approxPolyDP: intersect the 4 dominant sides instead.
-    box = cv2.boxPoints(cv2.minAreaRect(hull))
-    return order_quad(box)
+            quad = order_quad(approx.reshape(4, 2))
+            break
+    if quad is None:
+        quad = order_quad(cv2.boxPoints(cv2.minAreaRect(hull)))
+    pts = contour.reshape(-1, 2).astype(np.float32)
+    for _ in range(2):
+        refined = _refine_sides(quad, pts, peri)
+        if refined is None:
+            break
+        quad = refined
+    return quad
+
+
+def _refine_sides(quad: np.ndarray, pts: np.ndarray, peri: float) -> np.ndarray | None:
+    lines = []
+    tol = max(3.0, 0.02 * peri)
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        d = b - a
+        length = float(np.linalg.norm(d))
+        if length < 1:
+            return None
+        u = d / length
+        n = np.array([-u[1], u[0]], dtype=np.float32)
+        rel = pts - a
+        t = rel @ u
+        dist = np.abs(rel @ n)
+        sel = (t > 0.2 * length) & (t < 0.8 * length) & (dist < tol)
+        if sel.sum() < 5:
+            return None
+        vx, vy, x0, y0 = cv2.fitLine(pts[sel], cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0], np.float64), np.array([vx, vy], np.float64)))
+    corners = []
+    for i in range(4):
+        p1, d1 = lines[(i - 1) % 4]
+        p2, d2 = lines[i]
+        m = np.array([d1, -d2]).T
+        if abs(np.linalg.det(m)) < 1e-6:
+            return None
+        t = np.linalg.solve(m, p2 - p1)
+        corners.append(p1 + t[0] * d1)
+    out = np.array(corners, dtype=np.float32)
+    # A refinement that moves a corner absurdly far means a side had no straight part.
+    if np.abs(out - quad).max() > 0.15 * peri:
+        return None
+    return order_quad(out)
 
 
 @dataclass(slots=True)

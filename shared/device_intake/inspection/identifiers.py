@@ -129,19 +129,30 @@ def classify_label(text: str) -> tuple[RowKind, re.Match[str]] | None:
     return None
 
 
-def _slot(label_tail: str, label: str) -> int | None:
-    m = re.search(r"([12])", fold(label) + " " + fold(label_tail)[:12])
-    return int(m.group(1)) if m else None
+_SLOT = re.compile(
+    r"^\s*(?:[(（]?\s*(?:SIM\s*)?(?:スロット|slot)\s*([12])\s*[)）]?|([12])(?=\s*[:：]|\s+\d|\s*$))",
+    re.I,
+)
 
 
-def _value_after(text: str, match: re.Match[str]) -> str:
+def _split_slot(tail: str) -> tuple[int | None, str]:
+    """Split "2 35 209900 ..." / "(SIMスロット1)" / "1: ..." into (slot, value)."""
+    m = _SLOT.match(tail)
+    if not m:
+        return None, tail
+    slot = int(m.group(1) or m.group(2))
+    rest = tail[m.end() :]
+    if m.group(2) and sum(ch.isdigit() for ch in rest) < 14 and rest.strip():
+        return None, tail  # the "digit" was the start of the value, not a slot number
+    return slot, rest
+
+
+def _value_after(text: str, match: re.Match[str]) -> tuple[int | None, str]:
     tail = fold(text)[match.end() :]
-    # Drop the "(SIMスロット1)" / "1:" / "2 :" decorations between label and value.
+    slot, tail = _split_slot(tail)
+    # Drop other "(...)" decorations between label and value.
     tail = re.sub(r"^\s*[(（][^)）]{0,14}[)）]", "", tail)
-    tail = (
-        re.sub(r"^\s*[12]?\s*[:：]?\s*", "", tail) if re.match(r"^\s*[12]\s*[:：]", tail) else tail
-    )
-    return tail.strip(" :：")
+    return slot, tail.strip(" :：")
 
 
 def _looks_like_value(text: str, kind: RowKind) -> bool:
@@ -162,7 +173,7 @@ def find_rows(lines: Sequence[str]) -> list[Row]:
             continue
         kind, match = hit
         text = lines[i]
-        value = _value_after(text, match)
+        slot, value = _value_after(text, match)
         used: tuple[int, ...] = (i,)
         if not _looks_like_value(value, kind):
             # Android: the value is on the next line (skip one blank/noise line at most).
@@ -171,12 +182,7 @@ def find_rows(lines: Sequence[str]) -> list[Row]:
                     value = fold(lines[j]).strip()
                     used = (i, j)
                     break
-        slot = (
-            _slot(fold(text)[match.end() : match.end() + 14], match.group(0))
-            if kind == "imei"
-            else None
-        )
-        rows.append(Row(kind, match.group(0), value, used, slot))
+        rows.append(Row(kind, match.group(0), value, used, slot if kind == "imei" else None))
     return rows
 
 
@@ -213,18 +219,17 @@ def imei_candidates(readings: Sequence[str]) -> tuple[str | None, str | None, bo
     for a in fifteen:
         for b in fifteen:
             disagree |= {k for k in range(15) if a[k] != b[k]}
+    # Where readings disagree the digit is unknown: Luhn fixes exactly one digit per
+    # position, so one disagreeing position gives one answer, two or more give several
+    # (then nothing is chosen).
     options: set[str] = set()
-    if disagree:
-        for base in fifteen:
-            for k in disagree:
-                for alt in {f[k] for f in fifteen} | set(
-                    DIGIT_CONFUSIONS[base[k]].replace(" ", "")
-                ):
-                    if alt.isdigit():
-                        cand = base[:k] + alt + base[k + 1 :]
-                        if is_valid_imei(cand):
-                            options.add(cand)
-    if len(options) == 1:
+    for base in fifteen:
+        for k in disagree:
+            for alt in "0123456789":
+                cand = base[:k] + alt + base[k + 1 :]
+                if is_valid_imei(cand):
+                    options.add(cand)
+    if len(options) == 1 and len(disagree) <= 2:
         return options.pop(), fifteen[0], True
     return None, fifteen[0], False
 

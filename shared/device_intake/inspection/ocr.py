@@ -188,7 +188,10 @@ def _iter_lines(api: Any, tess: Any) -> Iterator[OcrLine]:
             if bb is not None:
                 x1, y1, x2, y2 = bb
                 line_box = (x1, y1, x2 - x1, y2 - y1)
-        text = it.GetUTF8Text(word_level)
+        try:
+            text = it.GetUTF8Text(word_level)
+        except RuntimeError:  # tesserocr raises on an empty element instead of returning ""
+            text = ""
         bb = it.BoundingBox(word_level)
         if text and bb is not None:
             x1, y1, x2, y2 = bb

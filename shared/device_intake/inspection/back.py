@@ -1,0 +1,237 @@
+"""Back photo: the same device turned over, whole, no case (seed 000, 背面写真).
+
+No OCR is needed: the checks are geometric and photometric, on a ~1000 px copy and on the
+device rectified to a fixed size (see ``docs/vision.md`` for the signals and thresholds):
+
+- ``FRONT_SIDE_SHOWN``: the rectified device carries rows of glyphs (a lit settings screen).
+- ``CASE_ATTACHED``: a book-type case (two panels side by side: the outline is far wider
+  than any phone), a clear case (a light rim around the body plus long straight glare
+  streaks across it), or an opaque case (a moulded rim: a dark line parallel to the outline
+  a few percent inside it, and no logo-like detail).
+- ``PARTIAL_FRAME``, ``WRONG_SUBJECT``, ``TOO_DARK``, ``BLURRY``, ``LOW_RESOLUTION`` as for
+  the front.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import cv2
+import numpy as np
+
+from device_intake.domain.documents import Box, DocumentKind, InspectionResult
+from device_intake.domain.reasons import ReasonCode
+from device_intake.inspection import quality
+from device_intake.inspection.device import GEOMETRY_LONG_SIDE, Region, find_device, rectify
+
+log = logging.getLogger(__name__)
+
+RECTIFIED_LONG_SIDE = 900
+# Glyph-like components in rows on the rectified device: a settings screen has 60+,
+# a back has a logo word at most.
+FRONT_GLYPHS = 40
+
+
+class Photo(Protocol):
+    image: np.ndarray
+    format: str
+    original_size: tuple[int, int]
+
+    @property
+    def exif(self) -> Mapping[str, Any]: ...
+
+
+@dataclass(slots=True)
+class BackFeatures:
+    """Measured numbers behind the back-photo flags (kept for tuning and debugging)."""
+
+    glyphs: int = 0
+    aspect: float = 0.0
+    rim_line: float = 0.0
+    streaks: int = 0
+    light_rim: float = 0.0
+    sharpness: float = 0.0
+
+
+def _box(label: str, points: np.ndarray) -> Box:
+    return Box(label=label, points=[(round(float(x), 1), round(float(y), 1)) for x, y in points])
+
+
+def count_text_glyphs(gray: np.ndarray) -> int:
+    """Glyph-sized connected components that have a neighbour on the same text row.
+
+    Works for dark-on-light and light-on-dark text (both polarities are counted, the
+    larger wins).
+    """
+    best = 0
+    h, w = gray.shape[:2]
+    block = max(15, (min(h, w) // 25) | 1)
+    for mode in (cv2.THRESH_BINARY_INV, cv2.THRESH_BINARY):
+        binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, mode, block, 10)
+        n, _, stats, cents = cv2.connectedComponentsWithStats(binary, connectivity=8)
+        if n <= 1:
+            continue
+        hs = stats[1:, cv2.CC_STAT_HEIGHT]
+        ws = stats[1:, cv2.CC_STAT_WIDTH]
+        areas = stats[1:, cv2.CC_STAT_AREA]
+        fill = areas / np.maximum(1, hs * ws)
+        ok = (hs >= 5) & (hs <= h * 0.05) & (ws <= hs * 2.0) & (fill > 0.15) & (fill < 0.9)
+        idx = np.flatnonzero(ok)
+        if idx.size < 3:
+            continue
+        ys = cents[1:, 1][idx]
+        xs = cents[1:, 0][idx]
+        hh = hs[idx].astype(np.float32)
+        order = np.argsort(ys)
+        ys, xs, hh = ys[order], xs[order], hh[order]
+        rowed = 0
+        for k in range(len(ys)):
+            # A neighbour at about the same height, close horizontally: letters in a word.
+            near = (np.abs(ys - ys[k]) < hh[k] * 0.4) & (np.abs(xs - xs[k]) < hh[k] * 2.5)
+            if near.sum() >= 2:
+                rowed += 1
+        best = max(best, rowed)
+    return best
+
+
+def rim_line_strength(gray: np.ndarray) -> float:
+    """Depth of a dark line running parallel to the outline 1.5-7 % inside it.
+
+    An opaque case is moulded around the phone: its inner edge shows as a darker line at a
+    constant distance from the outline all round. Measured on the rectified device as the
+    mean intensity profile from each side inward; returns the strongest dip (grey levels)
+    relative to the profile on either side of it.
+    """
+    h, w = gray.shape[:2]
+    short = min(h, w)
+    depth = max(8, int(short * 0.09))
+    g = gray.astype(np.float32)
+    # Skip the corners (rounded) and the middle third of the top side (camera module).
+    profiles = [
+        g[int(h * 0.2) : int(h * 0.8), :depth].mean(axis=0),  # left side, inward = +x
+        g[int(h * 0.2) : int(h * 0.8), w - depth :][:, ::-1].mean(axis=0),  # right
+        g[h - depth :, int(w * 0.2) : int(w * 0.8)][::-1].mean(axis=1),  # bottom
+    ]
+    prof = np.mean(profiles, axis=0)
+    prof = cv2.GaussianBlur(prof.reshape(1, -1), (1, 3), 0).ravel()
+    lo = max(2, int(short * 0.015))
+    hi = min(len(prof) - 3, int(short * 0.07))
+    best = 0.0
+    for k in range(lo, hi):
+        left = prof[max(0, k - 6) : k - 1]
+        right = prof[k + 2 : k + 7]
+        if left.size == 0 or right.size == 0:
+            continue
+        dip = min(float(left.max()), float(right.max())) - float(prof[k])
+        best = max(best, dip)
+    return best
+
+
+def glare_streaks(gray: np.ndarray) -> int:
+    """Long straight bright bands crossing the device (reflections on a clear case)."""
+    h, w = gray.shape[:2]
+    tophat = cv2.morphologyEx(
+        gray, cv2.MORPH_TOPHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 25))
+    )
+    _, bright = cv2.threshold(tophat, 40, 255, cv2.THRESH_BINARY)
+    lines = cv2.HoughLinesP(
+        bright, 1, np.pi / 180, threshold=80, minLineLength=int(max(h, w) * 0.5), maxLineGap=10
+    )
+    if lines is None:
+        return 0
+    diag = 0
+    for x1, y1, x2, y2 in np.asarray(lines).reshape(-1, 4):
+        ang = abs(np.degrees(np.arctan2(y2 - y1, x2 - x1))) % 180
+        if 15 < ang < 80 or 100 < ang < 165:  # oblique, not the device's own edges
+            diag += 1
+    return diag
+
+
+def light_rim_contrast(bgr: np.ndarray) -> float:
+    """How much brighter the outer 2 % band is than the band just inside it."""
+    h, w = bgr.shape[:2]
+    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    s = min(h, w)
+    a = max(2, int(s * 0.022))
+    ys = slice(int(h * 0.25), int(h * 0.75))
+    outer = np.concatenate([gray[ys, 1:a].ravel(), gray[ys, w - a : w - 1].ravel()])
+    inner = np.concatenate(
+        [gray[ys, a + 2 : 2 * a + 2].ravel(), gray[ys, w - 2 * a - 2 : w - a - 2].ravel()]
+    )
+    return float(np.median(outer) - np.median(inner))
+
+
+def _upright(region: Region, image: np.ndarray) -> np.ndarray:
+    warped, _ = rectify(image, region.quad, max_long_side=RECTIFIED_LONG_SIDE)
+    if warped.shape[1] > warped.shape[0]:
+        warped = np.ascontiguousarray(np.rot90(warped))
+    return warped
+
+
+def measure(image: np.ndarray, region: Region) -> BackFeatures:
+    dev = _upright(region, image)
+    gray = cv2.cvtColor(dev, cv2.COLOR_BGR2GRAY)
+    w, h = region.size
+    return BackFeatures(
+        glyphs=count_text_glyphs(gray),
+        aspect=max(w, h) / max(1.0, min(w, h)),
+        rim_line=rim_line_strength(gray),
+        streaks=glare_streaks(gray),
+        light_rim=light_rim_contrast(dev),
+    )
+
+
+def inspect_back(doc: Photo) -> InspectionResult:
+    """Inspect a back photo; never raises for a bad photo (flags say what is wrong)."""
+    image = doc.image
+    h, w = image.shape[:2]
+    result = InspectionResult(kind=DocumentKind.BACK, image_size=(w, h))
+    small, scale = quality.downscale(image, GEOMETRY_LONG_SIDE)
+    gray_small = quality.to_gray(small)
+    light = quality.brightness(gray_small)
+    finding = find_device(image, small, scale)
+    flags: list[ReasonCode] = []
+    if light.too_dark:
+        flags.append(ReasonCode.TOO_DARK)
+    dev = finding.device
+    if dev is None:
+        if ReasonCode.TOO_DARK not in flags:
+            flags.append(ReasonCode.WRONG_SUBJECT)
+        result.flags = flags
+        return result
+    result.boxes.append(_box("device", dev.quad))
+    if finding.partial:
+        flags.append(ReasonCode.PARTIAL_FRAME)
+    feats = measure(image, dev)
+    region_small = _crop_small(gray_small, dev, scale)
+    feats.sharpness = quality.sharpness(region_small)
+    if feats.sharpness < quality.BLUR_SHARPNESS:
+        flags.append(ReasonCode.BLURRY)
+    if min(dev.size) < quality.MIN_SCREEN_SHORT_SIDE or max(w, h) < quality.MIN_IMAGE_LONG_SIDE:
+        flags.append(ReasonCode.LOW_RESOLUTION)
+    if feats.glyphs >= FRONT_GLYPHS:
+        flags.append(ReasonCode.FRONT_SIDE_SHOWN)
+    elif _case_attached(feats, finding.partial):
+        flags.append(ReasonCode.CASE_ATTACHED)
+    result.flags = sorted(set(flags), key=list(ReasonCode).index)
+    log.info("back inspected flags=%s features=%s", ",".join(result.flags) or "-", feats)
+    return result
+
+
+def _case_attached(f: BackFeatures, partial: bool) -> bool:
+    if not partial and f.aspect < 1.25:
+        return True  # book-type case opened flat: two panels side by side
+    if f.streaks >= 2 and f.light_rim > 12:
+        return True  # clear case
+    return f.rim_line > 10
+
+
+def _crop_small(gray_small: np.ndarray, region: Region, scale: float) -> np.ndarray:
+    quad = region.quad * scale
+    x0, y0 = np.floor(quad.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
+    hh, ww = gray_small.shape[:2]
+    return gray_small[max(0, y0) : min(hh, y1), max(0, x0) : min(ww, x1)]

@@ -1,0 +1,78 @@
+"""Reading IMEI and serial rows from OCR lines: layouts, look-alikes, Luhn-guided choice."""
+
+from __future__ import annotations
+
+from device_intake.inspection.identifiers import (
+    digits_of,
+    find_rows,
+    imei_candidates,
+    serial_from,
+)
+
+IMEI = "352099001761481"
+IMEI2 = "352099001761499"
+EID = "89049032007008882600123456789012"
+
+
+def test_ios_row_has_label_and_value_on_one_line() -> None:
+    rows = find_rows(
+        ["シリアル番号 F2LXK0ABCD12", "IMEI 35 209900 176148 1", "IMEI2 35 209900 176149 9"]
+    )
+    kinds = [(r.kind, r.slot) for r in rows]
+    assert kinds == [("serial", None), ("imei", None), ("imei", 2)]
+    assert digits_of(rows[1].value_text) == IMEI
+    assert digits_of(rows[2].value_text) == IMEI2
+
+
+def test_android_value_sits_on_the_line_below_the_label() -> None:
+    rows = find_rows(["IMEI (SIMスロット1)", IMEI, "IMEI SV", "07", "IMEI (SIMスロット2)", IMEI2])
+    imei_rows = [r for r in rows if r.kind == "imei"]
+    assert [digits_of(r.value_text) for r in imei_rows] == [IMEI, IMEI2]
+    assert [r.kind for r in rows] == ["imei", "imeisv", "imei"]
+
+
+def test_dial_06_rows_with_colons() -> None:
+    rows = find_rows([f"IMEI1: {IMEI}", f"IMEI2: {IMEI2}", f"MEID: {IMEI[:14]}", f"EID: {EID}"])
+    assert [r.kind for r in rows] == ["imei", "imei", "meid", "eid"]
+    assert digits_of(rows[0].value_text) == IMEI
+
+
+def test_misread_label_still_counts_as_imei() -> None:
+    rows = find_rows(["1MEI 35 209900 176148 1"])
+    assert rows and rows[0].kind == "imei"
+
+
+def test_letters_that_look_like_digits_are_folded_in_numeric_values() -> None:
+    assert digits_of("35 2O99OO 176l48 1") == IMEI
+    assert digits_of("35 209900 176148 1 >") == IMEI
+
+
+def test_a_valid_reading_wins_over_a_misread_one() -> None:
+    imei, seen, corrected = imei_candidates(["35 209900 176146 1", "35 209900 176148 1"])
+    assert (imei, corrected) == (IMEI, False)
+    assert seen == IMEI
+
+
+def test_single_digit_correction_only_where_readings_disagree() -> None:
+    # Two readings disagree at one position and neither passes Luhn: one fix passes.
+    bad_a = IMEI[:9] + "3" + IMEI[10:]
+    bad_b = IMEI[:9] + "9" + IMEI[10:]
+    imei, _, corrected = imei_candidates([bad_a, bad_b])
+    assert imei == IMEI and corrected
+
+
+def test_a_number_shown_wrong_on_screen_is_reported_not_repaired() -> None:
+    wrong = IMEI[:-1] + "2"
+    imei, seen, corrected = imei_candidates([wrong, wrong])
+    assert imei is None and seen == wrong and not corrected
+
+
+def test_imeisv_and_eid_lengths_are_not_imeis() -> None:
+    assert imei_candidates(["3520990017614807"])[0] is None
+    assert imei_candidates([EID])[0] is None
+
+
+def test_serial_is_upper_case_without_spaces_and_needs_a_digit() -> None:
+    assert serial_from("f2lx k0ab cd12") == "F2LXK0ABCD12"
+    assert serial_from("不明") is None
+    assert serial_from("UNKNOWN") is None
