@@ -31,6 +31,8 @@ export function requiredDocuments(purchasedAfterEnrollment, releaseOver5Years, r
   if (!row) return null;
   const alternatives = row.alternatives.map((alt) => ORDER.filter((k) => alt.includes(k)));
   const required = alternatives[0];
-  const optional = ORDER.filter((k) => !required.includes(k) && alternatives.some((alt) => alt.includes(k)));
+  // Like the domain: anything outside the first alternative is accepted on top (an extra
+  // proof is always cross-checked) or stands in for it (another alternative).
+  const optional = ORDER.filter((k) => !required.includes(k));
   return { alternatives, required, optional, proofReplacesPhotos: alternatives.length > 1 };
 }

@@ -151,7 +151,7 @@ export class RegistrationDetail {
     const root = h("section", { class: "card document", id: `document-${kind}`, dataset: { kind }, "aria-labelledby": `document-${kind}-title` },
       h("h3", { id: `document-${kind}-title` }, DOCUMENT_LABELS[kind], h("span", { class: required ? "required-tag" : "optional-tag" }, required ? "必須" : "任意")),
       stateArea, controls);
-    const card = { kind, root, slot, stateArea, controls, summary, uploadButton, uploadStatus };
+    const card = { kind, required, root, slot, stateArea, controls, summary, uploadButton, uploadStatus };
     return card;
   }
 
@@ -172,7 +172,7 @@ export class RegistrationDetail {
     card.controls.hidden = !canFix;
     // A slot that is missing or has a defect opens its controls; a clean one can still be
     // replaced (cross-document reasons such as IMEI_MISMATCH), behind a disclosure.
-    if (needsUpload || flagged) card.controls.open = true;
+    if ((needsUpload && card.required) || flagged) card.controls.open = true;
     card.summary.textContent = needsUpload ? "写真をアップロードする" : flagged ? "撮り直した写真をアップロードする" : "写真を差し替える";
     card.uploadButton.textContent = needsUpload ? "この写真をアップロードする" : "撮り直した写真を再アップロードする";
     card.slot.root.querySelector("legend").firstChild.textContent = needsUpload ? "写真を選ぶ" : "新しい写真を選ぶ";
