@@ -74,7 +74,9 @@ def _watch(page: Any) -> PageErrors:
 
 
 def _context(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
-    ctx = browser.new_context(viewport=viewport, device_scale_factor=1, locale="ja-JP", timezone_id="Asia/Tokyo")
+    ctx = browser.new_context(
+        viewport=viewport, device_scale_factor=1, locale="ja-JP", timezone_id="Asia/Tokyo"
+    )
     ctx.set_default_timeout(15_000)
     try:
         yield ctx
@@ -113,7 +115,7 @@ def shoot(page: Any, name: str, *, full_page: bool = True) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -12,7 +12,6 @@ import random
 from typing import Any
 
 import pytest
-
 from device_intake.domain.imei import classify_identifier, luhn_check_digit
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -21,11 +20,29 @@ FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 def _identifier_inputs() -> list[str]:
     rng = random.Random(20261123)
     inputs = [
-        "", "   ", "352099001761481", "352099001761482", "35-209900-176148-1", "35 209900 176148 1",
-        "３５２０９９００１７６１４８１", "３５－２０９９００－１７６１４８－１", "3520990017614812",
-        "35209900176148", "DNPXK2ABHG7F", "dnpxk2abhg7f", "R58N12ABCDE", "12345", "123456",
-        "12345678901234567890", "123456789012345678901", "ＡＢＣ１２３４５６", "abc!@#", "IMEI 352099001761481",
-        "ー352099001761481", "35.209900.176148.1", "35/209900/176148/1",
+        "",
+        "   ",
+        "352099001761481",
+        "352099001761482",
+        "35-209900-176148-1",
+        "35 209900 176148 1",
+        "３５２０９９００１７６１４８１",
+        "３５－２０９９００－１７６１４８－１",
+        "3520990017614812",
+        "35209900176148",
+        "DNPXK2ABHG7F",
+        "dnpxk2abhg7f",
+        "R58N12ABCDE",
+        "12345",
+        "123456",
+        "12345678901234567890",
+        "123456789012345678901",
+        "ＡＢＣ１２３４５６",
+        "abc!@#",
+        "IMEI 352099001761481",
+        "ー352099001761481",
+        "35.209900.176148.1",
+        "35/209900/176148/1",
     ]
     for _ in range(150):
         body = "".join(rng.choice("0123456789") for _ in range(14))
@@ -70,8 +87,9 @@ def test_live_feedback_flags_a_wrong_check_digit_and_accepts_full_width(module_p
     result = module_page.evaluate(
         """async () => {
             const m = await import('/js/imei.js');
-            return ['３５２０９９００１７６１４８１', '352099001761482', '35-209900-176148-1', 'DNPXK2ABHG7F']
-              .map((x) => m.identifierFeedback(x).state);
+            const inputs = ['３５２０９９００１７６１４８１', '352099001761482',
+                            '35-209900-176148-1', 'DNPXK2ABHG7F'];
+            return inputs.map((x) => m.identifierFeedback(x).state);
         }"""
     )
     assert result == ["ok", "error", "ok", "info"]
@@ -90,8 +108,14 @@ def test_required_photos_in_js_match_every_plans_documents_matrix(module_page: A
             for over in (True, False):
                 required, optional = required_documents(plan, after, over)
                 cases.append(
-                    {"rows": rows, "after": after, "over": over, "plan": plan.id,
-                     "required": [k.value for k in required], "optional": [k.value for k in optional]}
+                    {
+                        "rows": rows,
+                        "after": after,
+                        "over": over,
+                        "plan": plan.id,
+                        "required": [k.value for k in required],
+                        "optional": [k.value for k in optional],
+                    }
                 )
     got = module_page.evaluate(
         """async (cases) => {
@@ -110,6 +134,16 @@ def test_required_photos_in_js_match_every_plans_documents_matrix(module_page: A
 def test_the_built_in_matrix_is_the_common_plans_matrix(module_page: Any) -> None:
     from device_intake.domain.plans import load_plan
 
-    rows = [row.model_dump(mode="json", exclude_none=True) for row in load_plan("keitai-support-plus").documents]
+    rows = [
+        row.model_dump(mode="json", exclude_none=True)
+        for row in load_plan("keitai-support-plus").documents
+    ]
     js_rows = module_page.evaluate("async () => (await import('/js/rules.js')).DEFAULT_ROWS")
-    assert [{k: v for k, v in r.items() if k in ("purchased_after_enrollment", "release_over_years", "alternatives")} for r in rows] == js_rows
+    assert [
+        {
+            k: v
+            for k, v in r.items()
+            if k in ("purchased_after_enrollment", "release_over_years", "alternatives")
+        }
+        for r in rows
+    ] == js_rows
