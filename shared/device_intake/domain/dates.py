@@ -121,12 +121,16 @@ def _to_int(text: str) -> int | None:
 
 # ------------------------------------------------------------------- normalisation
 
-# OCR reads 0 as O/o/〇 and 1 as l/I/| inside numbers; fixed only inside a run of such
-# characters that holds a real digit and is not part of a word (so "Oct", "iOS" stay).
+# OCR reads 0 as O/o/〇 and 1 as l/I/| inside numbers; fixed only inside a token of such
+# characters joined by date separators (2O24/lO/ll) that holds a real digit and is not part
+# of a word (so "Oct", "iOS", "Oll/lO" stay), or alone between 年/月/日 (2024年lO月l日).
 _OCR_FIX: Final = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1", "|": "1"})
+_LOOKALIKE = "[0-9OoIl|〇]"
 _OCR_RUN: Final = re.compile(
-    r"(?:(?<![A-Za-z])|(?<=(?<![A-Za-z])[RHS]))[0-9OoIl|〇]+(?![A-Za-z])"
-)  # RO4.05.26: an era letter may precede the run
+    rf"(?:(?<![A-Za-z])|(?<=(?<![A-Za-z])[RHSTM]))"  # RO4.05.26: after an era letter too
+    rf"{_LOOKALIKE}+(?:[./\-:]{_LOOKALIKE}+)*(?![A-Za-z])"
+)
+_OCR_KANJI_BOUNDED: Final = re.compile(r"(?<=[年月])[ \t]{0,2}[0-9OoIl|]{1,2}(?=[ \t]{0,2}[月日])")
 # tesseract's Japanese model reads the kanji numerals 二 and 一 as katakana ニ and ー;
 # fixed only in a numeral run right before 年/月/日 that holds a real kanji numeral.
 _KANA_NUMERAL_RUN: Final = re.compile(r"[〇一二三四五六七八九十ニーO]+(?=[ \t]{0,2}[年月日])")
@@ -161,7 +165,9 @@ def _ocr_view(norm: str) -> str:
         real = any(c in _KANJI_DIGIT or c == "十" for c in run)
         return run.translate(_KANA_FIX) if real else run
 
-    return _KANA_NUMERAL_RUN.sub(fix_kana, _OCR_RUN.sub(fix, norm))
+    view = _OCR_RUN.sub(fix, norm)
+    view = _OCR_KANJI_BOUNDED.sub(lambda m: m.group(0).translate(_OCR_FIX), view)
+    return _KANA_NUMERAL_RUN.sub(fix_kana, view)
 
 
 # ------------------------------------------------------------------------ patterns

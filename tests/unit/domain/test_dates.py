@@ -246,6 +246,8 @@ def test_a_range_of_two_dates_is_not_one_purchase_date() -> None:
         ("2024.03.I5", D),
         ("R6.3.l5", D),
         ("2024年O3月l5日", D),
+        ("2O24/lO/ll", date(2024, 10, 11)),  # a token with one real digit is numeric
+        ("2024年lO月l日", date(2024, 10, 1)),  # between 年/月/日 nothing else fits
     ],
 )
 def test_ocr_lookalike_letters_inside_numeric_dates_are_read_as_digits(
@@ -398,6 +400,20 @@ def test_found_dates_always_point_at_their_own_text_in_order(text: str) -> None:
         assert f.start < f.end
     assert all(a.end <= b.start for a, b in pairwise(found))
     assert parse_date(text) in ({f.date for f in found} | {None})
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(d=ANY_DATE, fmt=st.sampled_from(FORMATS), pick=st.integers(0, 20))
+def test_every_format_survives_one_o_or_l_misread(d: date, fmt: str, pick: int) -> None:
+    assume(can_format(d, fmt))
+    printed = format_date(d, fmt)
+    spots = [i for i, c in enumerate(printed) if c in "01"]
+    assume(spots)
+    i = spots[pick % len(spots)]
+    misread = printed[:i] + ("O" if printed[i] == "0" else "l") + printed[i + 1 :]
+    found = find_dates(f"ご購入日 {misread} ¥12,980")
+    assert [f.date for f in found] == [d]
+    assert found[0].ocr_corrected
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
