@@ -164,13 +164,23 @@ _KATAKANA_WORDS = sorted(
         "エア": " air ",
         "ライト": " lite ",
         "スイッチ": " switch ",
+        "センス": " sense ",
+        "ウィッシュ": " wish ",
+        "フリップ": " flip ",
+        "フォールド": " fold ",
+        "ウォッチ": " watch ",
+        "エース": " ace ",
+        "レッドミー": " redmi ",
+        "シャオミ": " xiaomi ",
+        "オッポ": " oppo ",
+        "リノ": " reno ",
     }.items(),
     key=lambda kv: len(kv[0]),
     reverse=True,
 )
 
 _STORAGE_RE = re.compile(
-    r"(?<![0-9a-z])\d{1,4}\s*(?:gb|tb|ギガ(?:バイト)?|テラ(?:バイト)?)(?![a-z])"
+    r"(?<![0-9])\d{1,4}\s*(?:gb|tb|ギガ(?:バイト)?|テラ(?:バイト)?)(?![a-z])"
 )
 _GENERATION_JA_RE = re.compile(r"第\s*(\d{1,2})\s*世代")
 _GENERATION_EN_RE = re.compile(r"(?<![0-9])(\d{1,2})\s*(?:st|nd|rd|th)\s*gen(?:eration)?(?![a-z])")
