@@ -423,12 +423,25 @@ class ModelCatalog:
         carrier and connectivity words and OCR confusions (0/O, 1/l/I). ``score`` is 1.0
         when the whole text is a name of the model, lower when other words surround it, and
         the result is ``None`` below ``min_score`` or when the text could equally name a
-        neighbour (``iPhone 15 Pro Mx``). ``maker`` / ``category`` restrict the candidates
-        (an unknown maker restricts nothing).
+        neighbour (``iPhone 15 Pro Mx``).
+
+        ``maker`` restricts the candidates (an unknown maker such as その他 restricts
+        nothing). ``category`` is a preference: a model of that category wins, but when
+        none matches, a model filed under another category is still returned — forms and
+        the catalog may file a borderline device differently (Switch, Surface Pro, ガラホ)
+        and the caller compares ``result.model.category`` itself.
         """
         if not text or not text.strip():
             return None
-        allowed = self._filter(maker, category)
+        if category is not None:
+            preferred = self._match(text, self._filter(maker, category), min_score)
+            if preferred is not None:
+                return preferred
+        return self._match(text, self._filter(maker, None), min_score)
+
+    def _match(
+        self, text: str, allowed: frozenset[str] | None, min_score: float
+    ) -> CatalogMatch | None:
         normalized = _base_normalize(text)
         skeleton = _skeleton(normalized)
         hits = self._resolve(self._hits(skeleton, allowed))

@@ -103,8 +103,13 @@ def test_match_restricted_to_a_maker_ignores_other_makers(catalog: ModelCatalog)
     assert catalog.match("Galaxy S23", maker="その他") is not None
 
 
-def test_match_restricted_to_a_category(catalog: ModelCatalog) -> None:
-    assert catalog.match("iPhone 15", category=DeviceCategory.TABLET) is None
+def test_category_is_a_preference_so_borderline_devices_still_resolve(
+    catalog: ModelCatalog,
+) -> None:
+    # A subscriber may file a Switch as a home console; the caller compares categories.
+    found = catalog.match("Nintendo Switch", category=DeviceCategory.GAME_CONSOLE)
+    assert found is not None and found.model.id == "nintendo-switch"
+    assert found.model.category == DeviceCategory.PORTABLE_GAME_CONSOLE
     assert catalog.match("iPhone 15", category="smartphone") is not None
 
 
