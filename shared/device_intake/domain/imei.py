@@ -105,14 +105,27 @@ def find_imeis(text: str) -> list[str]:
     """Every Luhn-valid 15-digit IMEI in ``text`` (grouped forms allowed), in order, unique.
 
     A 16-digit run is read as an IMEISV and yields no IMEI (its last two digits are the
-    software version, not a check digit).
+    software version, not a check digit). A label's digit separated by one space
+    (``IMEI1 35 209900 176148 1``, ``IMEI 2 35…``) is not part of the number: a run whose
+    first or last group has one or two digits is also tried without that group.
     """
     found: list[str] = []
     folded = unicodedata.normalize("NFKC", text)
     for match in _DIGIT_RUN.finditer(folded):
-        digits = re.sub(r"\D", "", match.group(0))
-        if len(digits) == 15 and is_valid_imei(digits) and digits not in found:
-            found.append(digits)
+        run = match.group(0)
+        digits = re.sub(r"\D", "", run)
+        candidates = [digits]
+        if len(digits) != 15:
+            groups = re.split(r"\D+", run)
+            if len(groups) > 1 and len(groups[0]) <= 2:
+                candidates.append("".join(groups[1:]))
+            if len(groups) > 1 and len(groups[-1]) <= 2:
+                candidates.append("".join(groups[:-1]))
+        for candidate in candidates:
+            if len(candidate) == 15 and is_valid_imei(candidate):
+                if candidate not in found:
+                    found.append(candidate)
+                break
     return found
 
 

@@ -38,9 +38,13 @@ class DocumentRequirement:
         return any(alt <= have for alt in self.alternatives)
 
     def missing(self, present: Iterable[DocumentKind]) -> list[DocumentKind]:
-        """What is still missing for the closest alternative (fewest missing, earliest first)."""
+        """What is still missing for the closest alternative.
+
+        Closest: fewest missing; on a tie, the one the subscriber has started (a front photo
+        without its back asks for the back, not for a proof); then the form's order.
+        """
         have = set(present)
-        best = min(self.alternatives, key=lambda alt: len(alt - have))
+        best = min(self.alternatives, key=lambda alt: (len(alt - have), -len(alt & have)))
         return [k for k in _ORDER if k in best - have]
 
 
