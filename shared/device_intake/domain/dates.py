@@ -61,7 +61,9 @@ ERAS: Final[tuple[Era, ...]] = (
     Era("大正", "T", date(1912, 7, 30), date(1912, 7, 30)),
     Era("明治", "M", date(1868, 10, 23), date(1873, 1, 1)),
 )
-_ERA_BY_KEY: Final[dict[str, Era]] = {e.name: e for e in ERAS} | {e.letter: e for e in ERAS}
+_ERA_BY_KEY: Final[dict[str, Era]] = (
+    {e.name: e for e in ERAS} | {e.letter: e for e in ERAS} | {"K": ERAS[0]}  # K: OCR for R
+)
 
 WESTERN_YEARS: Final = (1900, 2099)  # a 4-digit year outside this is not a purchase date
 
@@ -127,7 +129,7 @@ def _to_int(text: str) -> int | None:
 _OCR_FIX: Final = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1", "|": "1"})
 _LOOKALIKE = "[0-9OoIl|〇]"
 _OCR_RUN: Final = re.compile(
-    rf"(?:(?<![A-Za-z])|(?<=(?<![A-Za-z])[RHSTM]))"  # RO4.05.26: after an era letter too
+    rf"(?:(?<![A-Za-z])|(?<=(?<![A-Za-z])[RHSTMK]))"  # RO4.05.26: after an era letter too
     rf"{_LOOKALIKE}+(?:[./\-:]{_LOOKALIKE}+)*(?![A-Za-z])"
 )
 _OCR_KANJI_BOUNDED: Final = re.compile(r"(?<=[年月])[ \t]{0,2}[0-9OoIl|]{1,2}(?=[ \t]{0,2}[月日])")
@@ -174,12 +176,14 @@ def _ocr_view(norm: str) -> str:
 
 _S = r"[ \t]{0,2}"  # tesseract puts spaces between CJK characters and digits
 _ERA_NAME = "令和|平成|昭和|大正|明治"
-_ERA_ANY = rf"(?P<era>{_ERA_NAME}|(?<![A-Za-z])[RHSTM])"
+# tesseract reads the era letter R as K (K3.7.14); K is no era, so it can only be R.
+_ERA_ANY = rf"(?P<era>{_ERA_NAME}|(?<![A-Za-z])[RHSTMK])"
 _NUM12 = rf"(?:\d{{1,2}}|{_KANJI_NUM}{{1,3}})"
 _EYEAR = rf"(?P<ey>元|\d(?:[ \t]?\d)?|{_KANJI_NUM}{{1,4}})"  # 平成2 7年: OCR spacing
 # Between 月 and 日 a space inside the number is OCR spacing (8月2 5日), never two numbers.
 _NUM12_SPACED = rf"(?:\d(?:[ \t]?\d)?|{_KANJI_NUM}{{1,3}})"
-_MD_KANJI = rf"(?P<m>{_NUM12_SPACED}){_S}月{_S}(?P<d>{_NUM12_SPACED}){_S}日"
+# 日 after a day number is read as 晶 by tesseract (2023年11月23晶); nothing else fits there.
+_MD_KANJI = rf"(?P<m>{_NUM12_SPACED}){_S}月{_S}(?P<d>{_NUM12_SPACED}){_S}(?P<day_mark>[日晶])"
 _WEEKDAY = (
     rf"(?:{_S}[(（]{_S}(?:[月火水木金土日](?:曜日?)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\.?)"
     rf"{_S}[)）]|{_S}[月火水木金土日]曜日?)"
@@ -270,7 +274,7 @@ _PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
         # March 15, 2024, Mar. 15 2024, August 3 , 2014
         (
             "mdy_name",
-            rf"{_MON}[ \t]?(?P<d>\d{{1,2}}){_ORD}[ \t]?,?[ \t]?(?P<y>[12]\d{{3}})(?!\d)",
+            rf"{_MON}[ \t]?(?P<d>\d{{1,2}}){_ORD}[ \t]?[,、。]?[ \t]?(?P<y>[12]\d{{3}})(?!\d)",
         ),
     )
 )
@@ -315,10 +319,12 @@ def _to_date(
     context: tuple[Era | None, int] | None,
     day_first: bool | None = None,
 ) -> tuple[date | None, str, bool]:
-    """(date or None, format family, whether a 9 was read back as a padding 0)."""
+    """(date or None, format family, whether an OCR 9/6 was read back as 0)."""
     g = m.groupdict()
     value, fmt = _read(family, g, context, day_first)
-    if value is None and fmt != _AMBIGUOUS:
+    if value is not None:
+        return value, fmt, g.get("era") == "K" or g.get("day_mark") == "晶"
+    if fmt != _AMBIGUOUS:
         fixed = {k: _unnine(k, v) for k, v in g.items()}
         if fixed != g:
             value, fmt = _read(family, fixed, context, day_first)
@@ -327,17 +333,32 @@ def _to_date(
 
 
 def _unnine(key: str, value: str | None) -> str | None:
-    """Tesseract's Japanese model reads the padding 0 of 01..09 as 9 (2018/01/95,
-    2025/94/93, 2915年): 9x is never a month or day and 29xx never a purchase year, so
-    this is tried only when the printed reading is impossible."""
-    if value is None or key not in _NUMBER_KEYS:
+    """Tesseract's Japanese model reads a 0 as 9 or 6 (2018/01/95, 2025/94/93, 25/19/23,
+    2019年62月6日, 2915年). Tried only on a number that is out of range on its own (month >
+    12, day > 31, year 29xx), and only when exactly one single 9/6 → 0 change brings it in range;
+    2023/02/29 stays impossible (29 is a day, just not in that February)."""
+    if value is None or key not in _RANGES:
         return value
     digits = re.sub(r"\s", "", value)
-    if key == "y" and len(digits) == 4 and digits.startswith("29"):
-        return "20" + digits[2:]
-    if key != "y" and len(digits) == 2 and digits.isdigit() and digits[0] == "9":
-        return "0" + digits[1]
-    return value
+    if not digits.isdigit():
+        return value
+    low, high = _RANGES[key]
+    if low <= int(digits) <= high:
+        return value
+    spots = [i for i, c in enumerate(digits) if c in "96"]
+    options = {digits[:i] + "0" + digits[i + 1 :] for i in spots}
+    valid = {o for o in options if low <= int(o) <= high}
+    return valid.pop() if len(valid) == 1 else value
+
+
+_RANGES: Final = {
+    "y": WESTERN_YEARS,
+    "m": (1, 12),
+    "d": (1, 31),
+    "a": (1, 31),
+    "b": (1, 31),
+    "ey": (1, 64),  # no era lasted longer than 昭和 (64 years)
+}
 
 
 _NUMBER_KEYS: Final = frozenset({"y", "yy", "ey", "m", "d", "a", "b"})
