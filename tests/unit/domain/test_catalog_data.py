@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import date
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from device_intake.domain.catalog import CatalogModel, DeviceCategory, ModelCatalog
@@ -89,3 +90,10 @@ def test_aliases_column_splits_on_pipes() -> None:
          "released_on": "2020-01-02", "aliases": "A-1 | A-2|", "source": "test"}
     )
     assert model.aliases == ("A-1", "A-2")
+
+
+def test_docs_list_every_unverified_row(catalog: ModelCatalog) -> None:
+    docs = Path(__file__).resolve().parents[3] / "docs" / "catalog.md"
+    text = docs.read_text("utf-8")
+    missing = [m.id for m in catalog if not m.verified and f"`{m.id}`" not in text]
+    assert missing == []
