@@ -20,9 +20,14 @@ Decisions (also in ``docs/dates.md``):
 - ``NN/NN/YYYY`` is read day-first when the first number is > 12, month-first when the
   second is > 12, and not at all when both are ≤ 12 and differ (``03/04/2024``): a wrong
   purchase date is worse than none (the caller asks for it or sends it to a reviewer).
-  ``NN.NN.YYYY`` is always day-first (only Europe prints dotted day-first dates).
+  ``find_dates`` settles such a date only when the other dates in the same text agree on
+  one order. ``NN.NN.YYYY`` is always day-first (only Europe prints dotted dates).
 - ``同年4月24日`` / ``同28年3月24日`` (court and contract prose) take the year or era from
   the closest year mentioned before them in the same text; without one they are skipped.
+- OCR misreadings measured with tesseract (jpn) are repaired only where the raw reading
+  cannot be a date (or inside a kanji numeral run) and the result is flagged
+  ``ocr_corrected``: O/l/I for 0/1, 0 read as 9 or 6 in an out-of-range month or day,
+  ニ/ー/O for 二/一/〇, 晶 for 日, K for the era letter R, spaces inside numbers.
 """
 
 from __future__ import annotations
