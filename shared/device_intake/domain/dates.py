@@ -39,8 +39,10 @@ from datetime import date
 from typing import Any, Final
 
 __all__ = [
+    "DATE_RANGE",
     "ERAS",
     "FORMATS",
+    "WESTERN_YEARS",
     "Era",
     "FoundDate",
     "can_format",
@@ -83,7 +85,7 @@ class FoundDate:
     end: int
     text: str
     format: str  # a family name such as "ymd_kanji", "wareki_abbr", "dmy_slash", "mdy_name"
-    ocr_corrected: bool = False  # O/o/〇 read as 0, l/I/| as 1 to get this date
+    ocr_corrected: bool = False  # read only after repairing an OCR misreading (O for 0, …)
 
 
 # --------------------------------------------------------------------------- numbers
@@ -464,7 +466,15 @@ def find_dates(text: str) -> list[FoundDate]:
             taken_until = end
 
     readings = [
-        (start, end, family, m, *_to_date(family, m, _context_before(mentions, start)))
+        (
+            start,
+            end,
+            family,
+            m,
+            *_to_date(
+                family, m, _context_before(mentions, start) if family == "same_year" else None
+            ),
+        )
         for start, end, family, m in chosen
     ]
     # 8-9-2022 next to 22-9-2022 on the same invoice is 8 September: a document keeps one
