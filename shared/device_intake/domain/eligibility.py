@@ -612,8 +612,9 @@ def _check_identifiers(
                     ReasonCode.IMEI_MISMATCH,
                     "typed serial differs from the serial on the front photo",
                 )
-        elif (declared_imei or declared_serial) and ReasonCode.IMEI_NOT_FOUND not in front.flags:
-            # The seed asks for the identifier typed in item 4 to be shown on the screen.
+        elif (declared_imei or declared_serial) and not front.flags:
+            # The seed asks for the identifier typed in item 4 to be shown on the screen. A
+            # photo already flagged (too dark, blurry...) is re-taken anyway: no second code.
             run.add(
                 "imei.front",
                 CheckOutcome.RESUBMIT,

@@ -333,3 +333,8 @@ def test_decide_refuses_a_plan_other_than_the_registrations():
 def test_submission_before_enrollment_is_invalid_input():
     with pytest.raises(ValueError, match="submitted_on"):
         make_facts(submitted=date(2025, 3, 31))
+
+
+def test_dark_front_photo_is_not_also_reported_as_missing_the_imei():
+    decision = run(make_facts(), [front((), flags=("TOO_DARK",)), back()])
+    assert decision.reasons == ["TOO_DARK"]
