@@ -132,3 +132,25 @@ def static_web_url() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[Any]:
+    """The whole pipeline, in-process on free ports (helper "pipeline"'s LocalStack)."""
+    local_stack = pytest.importorskip("infra.local_stack")
+    # No random quality sampling: the tests decide which items reach the queue.
+    with local_stack.LocalStack(port=0, env={"REVIEW_SAMPLE_RATE": "0"}) as running:
+        yield running
+        assert not running.worker_errors, running.worker_errors
+
+
+@pytest.fixture(scope="session")
+def photos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Generated uploads (tests.generator, helper "generator"), made once per session."""
+    from tests.e2e.support import generate_photo
+
+    out = tmp_path_factory.mktemp("photos")
+    return {
+        family: generate_photo(family, seed, out)
+        for family, seed in (("front_photo", 1), ("back_photo", 1), ("front_screenshot", 1))
+    }

@@ -158,6 +158,9 @@ export class RegistrationDetail {
   updateCard(card, doc, view) {
     const waiting = this.awaitingKinds.has(card.kind) && doc.status === "AWAITING_UPLOAD";
     const status = waiting ? "UPLOADED" : doc.status;
+    card.root.dataset.status = status;
+    card.root.dataset.version = String(doc.version || 0);
+    card.root.dataset.flags = (doc.flags || []).join(" ");
     const flagged = (doc.flags || []).length > 0 || doc.status === "REJECTED_FILE";
     const parts = [h("p", { class: "row" }, h("span", null, "状態："), statusBadge(status, DOCUMENT_STATUS),
       doc.version > 1 ? h("span", { class: "muted" }, `（${doc.version}回目の提出）`) : null)];

@@ -587,8 +587,10 @@ export class RegistrationWizard {
       const li = status(`${DOCUMENT_LABELS[kind]}をアップロードしています…`);
       try {
         let ticket = registration.uploads && registration.uploads[kind];
-        if (!ticket) {
-          // The registration did not issue a ticket for this slot (e.g. an optional one).
+        const declared = ticket && ticket.fields ? ticket.fields["Content-Type"] : undefined;
+        if (!ticket || (declared && declared !== contentTypeOf(file))) {
+          // No ticket for this slot, or one issued for another file type: ask for one that
+          // names this file (the stored object's type then matches what was sent).
           ticket = await call(`/api/registrations/${encodeURIComponent(registration.id)}/documents/${kind}/upload`, {
             method: "POST",
             body: { content_type: contentTypeOf(file), filename: file.name },
