@@ -183,3 +183,19 @@ def test_decided_on_sets_the_approval_date_for_mobile_anshin_value(tmp_path):
     assert out["decision"] == "APPROVED", out["checks"]
     assert out["coverage_starts_on"] == "2025-04-12"
 
+
+
+EXPECTED = json.loads((FIXTURES / "_expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_registrations_decide_as_expected(name):
+    # These run with the packaged model catalog: they check the engine and the catalog agree.
+    out = decide_file(FIXTURES / name)
+    got = {k: out[k] for k in ("decision", "reasons", "coverage_starts_on")}
+    assert got == EXPECTED[name], out["checks"]
+
+
+def test_every_fixture_has_an_expectation():
+    names = {p.name for p in FIXTURES.glob("*.json") if not p.name.startswith("_")}
+    assert names == set(EXPECTED)

@@ -78,7 +78,7 @@ def _default_catalog() -> ModelLookup:
     # callers that pass their own catalog (tests, the pipeline's warm container) skip it.
     from device_intake.domain.catalog import ModelCatalog
 
-    return ModelCatalog.load()  # type: ignore[return-value]
+    return ModelCatalog.load()
 
 
 # --- results ------------------------------------------------------------------------------
@@ -285,7 +285,7 @@ def _check_category(run: _Run, facts: RegistrationFacts, plan: Plan) -> None:
         run.add("category", CheckOutcome.PASS, detail=f"{device.category} is covered")
         return
     if device.category in plan.covered_categories:
-        makers = ", ".join(plan.category_makers.get(device.category, []))  # type: ignore[call-overload]
+        makers = ", ".join(plan.category_makers.get(device.category, []))
         detail = f"{device.category} is covered only for {makers}, not {device.maker!r}"
     else:
         detail = f"{device.category} is not a covered category of {plan.id}"

@@ -193,7 +193,7 @@ class Plan(_Strict):
     def covers_category(self, category: str, maker: str | None = None) -> bool:
         if category not in self.covered_categories:
             return False
-        makers = self.category_makers.get(category)  # type: ignore[call-overload]
+        makers = self.category_makers.get(category)
         if not makers:
             return True
         return maker is not None and _fold(maker) in {_fold(m) for m in makers}
