@@ -173,6 +173,7 @@ class LocalStack:
         self._event_sources: list[_EventSource] = []
         self.worker_errors: list[str] = []
         self._restore_inspect: tuple[ModuleType, Any] | None = None
+        self._subscriber_secret: str | None = None
 
     # ------------------------------------------------------------------ lifecycle
     def __enter__(self) -> LocalStack:
@@ -473,14 +474,17 @@ class LocalStack:
         return {"keys": [public]}
 
     def subscriber_secret(self) -> str:
-        if "SUBSCRIBER_JWT_SECRET" in self.function_env:
-            return self.function_env["SUBSCRIBER_JWT_SECRET"]
-        import boto3
+        """The HS256 key the API verifies with (read back from the stack's secret once)."""
+        if self._subscriber_secret is None:
+            if "SUBSCRIBER_JWT_SECRET" in self.function_env:
+                self._subscriber_secret = self.function_env["SUBSCRIBER_JWT_SECRET"]
+            else:
+                import boto3
 
-        arn = self.function_env["SUBSCRIBER_JWT_SECRET_ARN"]
-        value: str = boto3.session.Session().client("secretsmanager").get_secret_value(
-            SecretId=arn)["SecretString"]
-        return value
+                arn = self.function_env["SUBSCRIBER_JWT_SECRET_ARN"]
+                self._subscriber_secret = boto3.session.Session().client(
+                    "secretsmanager").get_secret_value(SecretId=arn)["SecretString"]
+        return self._subscriber_secret
 
     def mint_subscriber_token(
         self,
