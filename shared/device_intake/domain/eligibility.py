@@ -697,19 +697,28 @@ def _check_model_on_proof(
         # The whole field as one model name first; then any model named inside it (a
         # receipt line carries storage, colour and carrier words around the name).
         found = lookup.match(on_proof)
-        if found is not None:
-            named = [found.model.id]
-        else:
-            named = [m.model.id for m in lookup.find_in_text(on_proof) if m.score >= _STRONG]
-        if model.id in named:
-            run.add("model.proof", CheckOutcome.PASS, detail=f"proof names {model.id}")
-            return
-        if named:
+        hits = list(lookup.find_in_text(on_proof))
+        strong = {m.model.id for m in hits if m.score >= _STRONG}
+        # A name only next to an accessory word (ケース) or a garbled variant ("15 Pr").
+        weak_only = {m.model.id for m in hits if m.score < _STRONG} - strong
+        named = [found.model.id] if found is not None else sorted(strong)
+        if model.id in weak_only:
             run.add(
                 "model.proof",
                 CheckOutcome.REVIEW,
                 ReasonCode.MODEL_MISMATCH,
-                f"proof names {', '.join(named)}, declared {model.id}",
+                f"proof names {model.id} only next to an accessory or variant word",
+            )
+            return
+        if model.id in named:
+            run.add("model.proof", CheckOutcome.PASS, detail=f"proof names {model.id}")
+            return
+        if named or weak_only:
+            run.add(
+                "model.proof",
+                CheckOutcome.REVIEW,
+                ReasonCode.MODEL_MISMATCH,
+                f"proof names {', '.join(named or sorted(weak_only))}, declared {model.id}",
             )
             return
     # The catalog cannot place the proof's name (or the declared model): compare the texts.
