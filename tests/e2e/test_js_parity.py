@@ -147,3 +147,10 @@ def test_the_built_in_matrix_is_the_common_plans_matrix(module_page: Any) -> Non
         }
         for r in rows
     ] == js_rows
+
+
+def test_reviewer_console_offers_every_reason_code(module_page: Any) -> None:
+    from device_intake.domain.reasons import ReasonCode
+
+    js = module_page.evaluate("async () => (await import('/review/js/common.js')).REASON_CODES")
+    assert sorted(js) == sorted(code.value for code in ReasonCode)

@@ -140,8 +140,7 @@ export class RegistrationDetail {
   }
 
   buildCard(kind, required) {
-    const slot = createSlot(kind, { idPrefix: `doc-${this.id}` });
-    slot.setRequired(required);
+    const slot = createSlot(kind, { idPrefix: `doc-${this.id}`, tag: false });
     const stateArea = h("div", { class: "doc-state", "aria-live": "polite" });
     const uploadButton = h("button", { type: "button", class: "primary block", id: `reupload-${kind}`, dataset: { kind } }, "この写真をアップロードする");
     const uploadStatus = h("p", { class: "muted", role: "status" });
@@ -162,8 +161,11 @@ export class RegistrationDetail {
     card.root.dataset.version = String(doc.version || 0);
     card.root.dataset.flags = (doc.flags || []).join(" ");
     const flagged = (doc.flags || []).length > 0 || doc.status === "REJECTED_FILE";
-    const parts = [h("p", { class: "row" }, h("span", null, "状態："), statusBadge(status, DOCUMENT_STATUS),
-      doc.version > 1 ? h("span", { class: "muted" }, `（${doc.version}回目の提出）`) : null)];
+    // An inspected photo with defects must not wear the green "確認済み" badge.
+    const badge = status === "INSPECTED" && flagged
+      ? h("span", { class: "badge", "data-tone": "warn", "data-status": status }, "不備あり")
+      : statusBadge(status, DOCUMENT_STATUS);
+    const parts = [h("p", { class: "row" }, h("span", null, "状態："), badge)];
     if (status === "INSPECTED" && !flagged) parts.push(h("p", { class: "ok-text" }, "この写真に問題は見つかりませんでした。"));
     if (status === "UPLOADED" || status === "INSPECTING") parts.push(h("p", { class: "spinner" }, "写真を確認しています…"));
     if (flagged) parts.push(h("p", null, "この写真には次の不備があります。撮り直してアップロードしてください。"));

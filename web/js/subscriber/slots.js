@@ -86,7 +86,7 @@ const TIPS = {
  */
 export function createSlot(kind, options = {}) {
   const idBase = `${options.idPrefix || "slot"}-${kind}`;
-  const tagEl = h("span", { class: "required-tag", text: "必須" });
+  const tagEl = h("span", { class: "required-tag", text: "必須", hidden: options.tag === false });
   const legend = h(
     "legend",
     null,

@@ -90,7 +90,7 @@ async function start() {
             announce(rowStatus.textContent, { assertive: true });
           }
         });
-        return h("tr", { dataset: { id: item.registration_id } },
+        return h("tr", { dataset: { id: item.registration_id, age: String(item.age_seconds) } },
           h("td", { title: formatDateTime(item.queued_at) }, formatAge(item.age_seconds)),
           h("td", null, h("a", { href: itemUrl(item.registration_id), class: "mono" }, item.registration_id), item.sample ? [" ", sampleBadge()] : null),
           h("td", null, item.plan),
