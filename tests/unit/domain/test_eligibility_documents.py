@@ -338,3 +338,18 @@ def test_submission_before_enrollment_is_invalid_input():
 def test_dark_front_photo_is_not_also_reported_as_missing_the_imei():
     decision = run(make_facts(), [front((), flags=("TOO_DARK",)), back()])
     assert decision.reasons == ["TOO_DARK"]
+
+
+# 000: 「サービス加入日当日以降の購入端末」: buying on the enrollment day is "after".
+def test_proof_dated_on_the_enrollment_day_agrees_with_bought_after():
+    decision = run(make_facts(after=True), [proof(ENROLLED)])
+    assert decision.decision == "APPROVED"
+    assert check(decision, "declared.purchase_timing") == ["pass"]
+
+
+def test_proof_dated_the_day_before_enrollment_contradicts_bought_after():
+    decision = run(make_facts(after=True), [proof(date(2025, 3, 31))])
+    assert decision.decision == "NEEDS_REVIEW"
+    assert decision.reasons[0] == "DECLARATION_MISMATCH"
+    # Bought before enrollment: the matrix asks for both photos instead of the proof.
+    assert "DOCUMENT_MISSING" in decision.reasons
