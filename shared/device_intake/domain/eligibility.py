@@ -29,7 +29,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from device_intake.domain.documents import DocumentKind, InspectionResult
+from device_intake.domain.documents import DocumentFields, DocumentKind, InspectionResult
 from device_intake.domain.imei import classify_identifier, mask
 from device_intake.domain.plans import Limits, Plan, add_years
 from device_intake.domain.reasons import ReasonCode
@@ -165,6 +165,9 @@ _RESUBMIT_FLAGS: frozenset[ReasonCode] = frozenset(
         ReasonCode.UPLOAD_OUTSIDE_PREFIX,
     }
 )
+
+
+_FIELD_NAMES = frozenset(DocumentFields.model_fields)
 
 
 def flag_outcome(code: ReasonCode) -> CheckOutcome:
@@ -378,12 +381,23 @@ def _check_inspection_flags(run: _Run, docs: dict[DocumentKind, InspectionResult
             continue
         for flag in doc.flags:
             run.add(f"inspection.{kind}", flag_outcome(flag), flag, f"{kind} flagged {flag}")
-        if doc.uncertain:
+        # Doubt about a field is weighed by the rule that reads the field (an unsure IMEI
+        # that matches the typed one is fine); doubt about the photo itself (a borderline
+        # screenshot score, an animated file) needs a person now.
+        about_photo = [u for u in doc.uncertain if u not in _FIELD_NAMES]
+        about_fields = [u for u in doc.uncertain if u in _FIELD_NAMES]
+        if about_photo:
             run.add(
                 f"inspection.{kind}",
                 CheckOutcome.REVIEW,
                 ReasonCode.INSPECTION_UNCERTAIN,
-                f"{kind}: unsure about {', '.join(doc.uncertain)}",
+                f"{kind}: unsure about {', '.join(about_photo)}",
+            )
+        if about_fields:
+            run.add(
+                f"inspection.{kind}",
+                CheckOutcome.INFO,
+                detail=f"{kind}: unsure reading of {', '.join(about_fields)}",
             )
         if not doc.flags and not doc.uncertain:
             run.add(f"inspection.{kind}", CheckOutcome.PASS)
@@ -595,12 +609,15 @@ def _check_identifiers(
             if declared_imei in front_imeis:  # dual-SIM phones show two IMEIs: either matches
                 run.add("imei.front", CheckOutcome.PASS)
             else:
+                # An unsure reading may be the engine's mistake, not the subscriber's.
+                unsure = "imei" in front.uncertain or "imeis" in front.uncertain
                 run.add(
                     "imei.front",
-                    CheckOutcome.RESUBMIT,
+                    CheckOutcome.REVIEW if unsure else CheckOutcome.RESUBMIT,
                     ReasonCode.IMEI_MISMATCH,
                     f"typed {mask(declared_imei)}, front shows "
-                    + ", ".join(mask(i) for i in front_imeis),
+                    + ", ".join(mask(i) for i in front_imeis)
+                    + (" (unsure reading)" if unsure else ""),
                 )
         elif declared_serial and front_serial:
             if declared_serial == front_serial:
@@ -851,6 +868,16 @@ def _check_release_and_window(
             run.add("purchase_window", CheckOutcome.SKIPPED, detail="no readable purchase date")
         return
     ok = purchase_in_window(plan, proof.value, facts.enrolled_on, facts.submitted_on)
+    if "purchase_date" in proof_doc.uncertain and not proof_doc.flags:
+        # The whole eligibility of an older device rests on this date: a person confirms it.
+        run.add(
+            "purchase_window",
+            CheckOutcome.REVIEW,
+            ReasonCode.INSPECTION_UNCERTAIN,
+            f"older device; purchase date {proof.value} "
+            f"({'inside' if ok else 'outside'} the window) was read with doubt",
+        )
+        return
     if ok:
         run.add("purchase_window", CheckOutcome.PASS, detail=f"purchase {proof.value} qualifies")
         return

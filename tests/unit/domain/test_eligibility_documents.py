@@ -295,10 +295,27 @@ def test_case_on_the_back_photo_needs_resubmission():
     assert decision.reasons == ["CASE_ATTACHED"]
 
 
-def test_uncertain_reading_goes_to_review():
-    decision = run(make_facts(), [front(uncertain=("imei",)), back()])
+def test_borderline_screenshot_goes_to_review():
+    decision = run(make_facts(), [front(uncertain=("screenshot_score=0.55",)), back()])
     assert decision.decision == "NEEDS_REVIEW"
     assert decision.reasons == ["INSPECTION_UNCERTAIN"]
+
+
+def test_unsure_imei_reading_that_matches_the_typed_imei_is_fine():
+    decision = run(make_facts(), [front(uncertain=("imei",)), back()])
+    assert decision.decision == "APPROVED"
+    assert "info" in check(decision, "inspection.front")
+
+
+def test_unsure_imei_reading_that_differs_goes_to_review_not_back_to_the_subscriber():
+    decision = run(make_facts(), [front((OTHER_IMEI,), uncertain=("imei",)), back()])
+    assert decision.decision == "NEEDS_REVIEW"
+    assert decision.reasons == ["IMEI_MISMATCH"]
+
+
+def test_unsure_store_name_on_the_proof_does_not_matter():
+    docs = [*photos(), proof(date(2023, 10, 1), uncertain=("store_name",))]
+    assert run(make_facts(), docs).decision == "APPROVED"
 
 
 def test_failed_inspection_goes_to_review():

@@ -198,3 +198,16 @@ def test_outside_window_on_an_uncertain_date_goes_to_review_not_rejection():
     )
     assert decision.decision == "NEEDS_REVIEW"
     assert "PURCHASE_OUTSIDE_WINDOW" not in decision.reasons
+
+
+def test_older_device_with_an_unsure_date_inside_the_window_goes_to_review():
+    facts = make_facts(over=True)
+    docs = [front(), back(), proof(date(2024, 6, 1), uncertain=("purchase_date",))]
+    decision = run(facts, docs, released_on=OLD)
+    assert decision.decision == "NEEDS_REVIEW"
+    assert decision.reasons == ["INSPECTION_UNCERTAIN"]
+
+
+def test_recent_device_with_an_unsure_purchase_date_is_fine():
+    docs = [front(), back(), proof(date(2023, 10, 1), uncertain=("purchase_date",))]
+    assert run(make_facts(), docs).decision == "APPROVED"
