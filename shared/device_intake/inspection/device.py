@@ -18,6 +18,11 @@ import numpy as np
 from device_intake.inspection.quality import downscale
 
 GEOMETRY_LONG_SIDE = 1000
+# Median local std (grey levels, 9x9 window on the ~1000 px copy) of the photo's border
+# above which the background counts as textured (wood, stone, cloth).
+TEXTURE_STD = 3.0
+# support x fill² of the best outline below which there is no device in the photo.
+MIN_OUTLINE_SCORE = 0.25
 
 
 def order_quad(points: np.ndarray) -> np.ndarray:
@@ -227,6 +232,119 @@ def _foreground_mask(small: np.ndarray) -> tuple[np.ndarray, float]:
     return mask, float(np.median(dist))
 
 
+def _strong_edges(small: np.ndarray) -> np.ndarray:
+    """Sharp edges only: a device's outline is a crisp step, shadows and hands are soft."""
+    gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (3, 3), 0)
+    edges = cv2.Canny(gray, 30, 70, L2gradient=True)
+    return cv2.dilate(edges, np.ones((5, 5), np.uint8))
+
+
+def _edge_support(poly: np.ndarray, edges: np.ndarray) -> float:
+    """Share of a polygon's outline (away from the photo border) that lies on a sharp edge."""
+    h, w = edges.shape
+    hits = total = 0
+    pts = poly.reshape(-1, 2).astype(np.float32)
+    perimeter = float(cv2.arcLength(pts.reshape(-1, 1, 2), True)) or 1.0
+    for i in range(len(pts)):
+        a, b = pts[i], pts[(i + 1) % len(pts)]
+        n = max(2, int(160 * float(np.linalg.norm(b - a)) / perimeter))
+        for t in np.linspace(0.05, 0.95, n):
+            x, y = a + (b - a) * t
+            if x < 4 or y < 4 or x > w - 5 or y > h - 5:
+                continue  # cut by the frame: no edge expected there
+            total += 1
+            hits += int(edges[int(y), int(x)] > 0)
+    return hits / total if total >= 20 else 0.0
+
+
+def _candidate_masks(small: np.ndarray, edges: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    colour_fg, _ = _foreground_mask(small)
+    smooth, textured = _smooth_mask(small)
+    rare = _not_border_colour(small)
+    out = []
+    for name, mask in (
+        ("colour", colour_fg),
+        ("smooth", cv2.bitwise_and(smooth, cv2.bitwise_or(colour_fg, rare)) if textured else None),
+        ("rare-colour", rare),
+        ("edges", _edge_hull_mask(edges)),
+    ):
+        if mask is None:
+            continue
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel, iterations=2)
+        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+        filled = mask.copy()
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        cv2.drawContours(filled, contours, -1, 255, thickness=cv2.FILLED)
+        out.append((name, filled))
+    return out
+
+
+def _edge_hull_mask(edges: np.ndarray) -> np.ndarray:
+    """Filled convex hull of the edge pixels of the largest cluster of sharp edges."""
+    h, w = edges.shape
+    k = max(9, round(min(h, w) * 0.03)) | 1
+    grouped = cv2.dilate(edges, np.ones((k, k), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
+    mask = np.zeros_like(edges)
+    if n <= 1:
+        return mask
+    biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    ys, xs = np.nonzero((labels == biggest) & (edges > 0))
+    if xs.size < 10:
+        return mask
+    hull = cv2.convexHull(np.stack([xs, ys], axis=1).astype(np.int32))
+    cv2.drawContours(mask, [hull], -1, 255, thickness=cv2.FILLED)
+    # The edge map is dilated by 2 px; shrink back so the hull sits on the outline.
+    return cv2.erode(mask, np.ones((3, 3), np.uint8))
+
+
+def _smooth_mask(small: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Locally smooth pixels, and whether the photo's border (the background) is textured."""
+    gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0).astype(np.float32)
+    mean = cv2.boxFilter(gray, -1, (9, 9))
+    sq = cv2.boxFilter(gray * gray, -1, (9, 9))
+    std = np.sqrt(np.maximum(sq - mean * mean, 0))
+    h, w = gray.shape
+    band = max(4, round(min(h, w) * 0.04))
+    border = np.concatenate(
+        [std[:band].ravel(), std[-band:].ravel(), std[:, :band].ravel(), std[:, -band:].ravel()]
+    )
+    border_std = float(np.median(border))
+    textured = border_std > TEXTURE_STD
+    limit = max(2.0, min(border_std * 0.45, 6.0))
+    return (std < limit).astype(np.uint8) * 255, textured
+
+
+def _not_border_colour(small: np.ndarray) -> np.ndarray:
+    """Pixels whose hue/chroma is rare on the border (a coloured back on a brown table)."""
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_BGR2LAB)
+    h, w = lab.shape[:2]
+    band = max(4, round(min(h, w) * 0.03))
+    hist_src = _border_sample(lab.astype(np.float32), band).astype(np.uint8).reshape(-1, 1, 3)
+    hist = cv2.calcHist([hist_src], [1, 2], None, [32, 32], [0, 256, 0, 256])
+    hist = cv2.GaussianBlur(hist, (3, 3), 0)
+    hist /= max(1.0, float(hist.sum()))
+    back = cv2.calcBackProject([lab], [1, 2], hist * 255.0 * 50, [0, 256, 0, 256], 1)
+    return (back < 1).astype(np.uint8) * 255
+
+
+def _best_blob(mask: np.ndarray, min_fraction: float) -> np.ndarray | None:
+    """The most device-like blob: large and close to a filled quadrilateral."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    best, best_score = None, 0.0
+    for c in contours:
+        area = float(cv2.contourArea(c))
+        if area < min_fraction * mask.size:
+            continue
+        hull_area = max(1.0, float(cv2.contourArea(cv2.convexHull(c))))
+        solidity = area / hull_area
+        score = area * solidity**4
+        if score > best_score:
+            best, best_score = c, score
+    return best
+
+
 def _largest_blob(mask: np.ndarray, min_fraction: float) -> np.ndarray | None:
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
@@ -237,11 +355,32 @@ def _largest_blob(mask: np.ndarray, min_fraction: float) -> np.ndarray | None:
     return best
 
 
+def _blob_touching(contour: np.ndarray, shape: tuple[int, int]) -> float:
+    """Share of a blob's outline lying along the photo border (the frame cuts the object)."""
+    h, w = shape
+    # Edges fade a few pixels before the border (blur, Canny), so "on the border" is a band.
+    margin = max(4, round(min(h, w) * 0.012))
+    pts = contour.reshape(-1, 2)
+    dense = []
+    for i in range(len(pts)):
+        a, b = pts[i].astype(np.float32), pts[(i + 1) % len(pts)].astype(np.float32)
+        n = max(1, int(np.linalg.norm(b - a)))
+        dense.append(a + (b - a) * (np.arange(n)[:, None] / n))
+    arr = np.concatenate(dense) if dense else pts.astype(np.float32)
+    near = (
+        (arr[:, 0] <= margin)
+        | (arr[:, 1] <= margin)
+        | (arr[:, 0] >= w - 1 - margin)
+        | (arr[:, 1] >= h - 1 - margin)
+    )
+    return float(near.mean()) if len(arr) else 0.0
+
+
 def _region(contour: np.ndarray, shape: tuple[int, int], scale: float) -> Region:
     quad = fit_quad(contour)
     quad_area = max(1.0, float(cv2.contourArea(quad.astype(np.float32))))
     fill = float(cv2.contourArea(contour)) / quad_area
-    touches = _touching(quad, shape)
+    touches = max(_blob_touching(contour, shape), _touching(quad, shape))
     h, w = shape
     return Region(
         quad=(quad / scale).astype(np.float32),
@@ -262,19 +401,25 @@ def find_device(
     if small is None or scale is None:
         small, scale = downscale(image, GEOMETRY_LONG_SIDE)
     h, w = small.shape[:2]
-    mask, _ = _foreground_mask(small)
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel, iterations=2)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
-    # Fill holes: the screen's content must not punch holes into the device blob.
-    filled = mask.copy()
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    cv2.drawContours(filled, contours, -1, 255, thickness=cv2.FILLED)
-    blob = _largest_blob(filled, 0.03)
     finding = DeviceFinding(device=None, screen=None, image_size=(full_w, full_h))
-    if blob is None:
-        finding.notes.append("no foreground blob")
+    edges = _strong_edges(small)
+    best: tuple[float, np.ndarray] | None = None
+    for name, mask in _candidate_masks(small, edges):
+        blob = _best_blob(mask, 0.03)
+        if blob is None:
+            continue
+        quad = fit_quad(blob)
+        support = _edge_support(cv2.approxPolyDP(cv2.convexHull(blob), 2.0, True), edges)
+        quad_area = max(1.0, float(cv2.contourArea(quad)))
+        fill = min(1.0, float(cv2.contourArea(blob)) / quad_area)
+        score = support * fill**2
+        finding.notes.append(f"{name}: support={support:.2f} fill={fill:.2f}")
+        if best is None or score > best[0]:
+            best = (score, blob)
+    if best is None or best[0] < MIN_OUTLINE_SCORE:
+        finding.notes.append("no device outline")
         return finding
+    blob = best[1]
     device = _region(blob, (h, w), scale)
     finding.device = device
     finding.screen = _find_screen(small, blob, scale)

@@ -27,6 +27,7 @@ from device_intake.inspection.ocr import DIGITS_WHITELIST, OcrEngine, OcrLine
 LAYOUT_TEXT_HEIGHT = 22.0  # px, median glyph height for the layout pass (speed vs. accuracy)
 ROW_TEXT_HEIGHT = 38.0  # px, glyph height for the single-row re-read
 MAX_LAYOUT_LONG_SIDE = 2200
+BINARISE_OFFSET = 30
 
 
 @dataclass(slots=True)
@@ -154,6 +155,21 @@ def _reread(
     return readings, (x, y, w, h)
 
 
+def binarise_local(gray: np.ndarray, text_height: float) -> np.ndarray:
+    """Local threshold: grey secondary text (iOS values are #8A8A8E on white) must survive.
+
+    Tesseract's global Otsu puts the threshold between black labels and white and drops
+    the grey values entirely, which are exactly the digits we need.
+    """
+    block = max(15, int(text_height * 2.5) | 1)
+    # The offset is high on purpose: moiré fringes and glare are ±10-20 grey levels, text
+    # (even grey text) is 100+ darker than its background.
+    smooth = cv2.GaussianBlur(gray, (3, 3), 0)
+    return cv2.adaptiveThreshold(
+        smooth, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, BINARISE_OFFSET
+    )
+
+
 def _binarise(gray: np.ndarray) -> np.ndarray:
     _, binary = cv2.threshold(
         cv2.GaussianBlur(gray, (3, 3), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU
@@ -167,7 +183,7 @@ def read_screen(screen_gray: np.ndarray, ocr: OcrEngine) -> ScreenText:
     text_h = estimate_text_height(gray)
     scale = min(1.0, 1000.0 / max(gray.shape[:2])) if text_h <= 0 else LAYOUT_TEXT_HEIGHT / text_h
     scale = min(scale, 3.0, MAX_LAYOUT_LONG_SIDE / max(gray.shape[:2]))
-    layout = _resize(gray, scale)
+    layout = binarise_local(_resize(gray, scale), LAYOUT_TEXT_HEIGHT)
     lines = ocr.read(layout, lang="jpn+eng", psm=6)
     result = ScreenText(lines=lines, scale=scale, text_height=text_h)
     result.engines.add(ocr.name)
