@@ -69,7 +69,7 @@ ERAS: Final[tuple[Era, ...]] = (
     Era("明治", "M", date(1868, 10, 23), date(1873, 1, 1)),
 )
 _ERA_BY_KEY: Final[dict[str, Era]] = (
-    {e.name: e for e in ERAS} | {e.letter: e for e in ERAS} | {"K": ERAS[0]}  # K: OCR for R
+    {e.name: e for e in ERAS} | {e.letter: e for e in ERAS} | {"K": ERAS[0], "B": ERAS[1]}
 )
 
 WESTERN_YEARS: Final = (1900, 2099)  # a 4-digit year outside this is not a purchase date
@@ -136,7 +136,7 @@ def _to_int(text: str) -> int | None:
 _OCR_FIX: Final = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1", "|": "1"})
 _LOOKALIKE = "[0-9OoIl|〇]"
 _OCR_RUN: Final = re.compile(
-    rf"(?:(?<![A-Za-z])|(?<=(?<![A-Za-z])[RHSTMK]))"  # RO4.05.26: after an era letter too
+    rf"(?:(?<![A-Za-z])|(?<=(?<![A-Za-z])[RHSTMKB]))"  # RO4.05.26: after an era letter too
     rf"{_LOOKALIKE}+(?:[./\-:]{_LOOKALIKE}+)*(?![A-Za-z])"
 )
 _OCR_KANJI_BOUNDED: Final = re.compile(r"(?<=[年月])[ \t]{0,2}[0-9OoIl|]{1,2}(?=[ \t]{0,2}[月日])")
@@ -183,8 +183,9 @@ def _ocr_view(norm: str) -> str:
 
 _S = r"[ \t]{0,2}"  # tesseract puts spaces between CJK characters and digits
 _ERA_NAME = "令和|平成|昭和|大正|明治"
-# tesseract reads the era letter R as K (K3.7.14); K is no era, so it can only be R.
-_ERA_ANY = rf"(?P<era>{_ERA_NAME}|(?<![A-Za-z])[RHSTMK])"
+# tesseract reads the era letters R as K (K3.7.14) and H as B (B27/11/27); neither is an
+# era letter, so they can only be R and H.
+_ERA_ANY = rf"(?P<era>{_ERA_NAME}|(?<![A-Za-z])[RHSTMKB])"
 _NUM12 = rf"(?:\d{{1,2}}|{_KANJI_NUM}{{1,3}})"
 _EYEAR = rf"(?P<ey>元|\d(?:[ \t]?\d)?|{_KANJI_NUM}{{1,4}})"  # 平成2 7年: OCR spacing
 # Between 月 and 日 a space inside the number is OCR spacing (8月2 5日), never two numbers.
@@ -330,7 +331,7 @@ def _to_date(
     g = m.groupdict()
     value, fmt = _read(family, g, context, day_first)
     if value is not None:
-        return value, fmt, g.get("era") == "K" or g.get("day_mark") == "晶"
+        return value, fmt, g.get("era") in ("K", "B") or g.get("day_mark") == "晶"
     if fmt != _AMBIGUOUS:
         fixed = {k: _unnine(k, v) for k, v in g.items()}
         if fixed != g:

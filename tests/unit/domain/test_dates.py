@@ -277,6 +277,7 @@ def test_ocr_lookalike_letters_inside_numeric_dates_are_read_as_digits(
         ("日付 2024年07月62日", date(2024, 7, 2)),
         ("お買上げ日 : 2023年11月23晶", date(2023, 11, 23)),  # 日 read as 晶
         ("お買上げ日 : K3.7.14", date(2021, 7, 14)),  # era letter R read as K
+        ("発行日 B27/11/27", date(2015, 11, 27)),  # H read as B (not 2027 from 27/11/27)
     ],
 )
 def test_tesseract_misreadings_of_dates_are_repaired_and_flagged(ocr: str, expected: date) -> None:
