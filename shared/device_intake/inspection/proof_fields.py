@@ -65,9 +65,26 @@ _CJK = r"\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f々〆"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 
 
+# Kanji numerals as OCR misreads them: katakana ニ for 二, Latin O / 0 for 〇, before 年月日.
+_KANJI_NUMERAL_RUN = re.compile(r"[〇一二三四五六七八九十ニOo0ロ ]{2,}(?=[年月日])")
+_KANJI_FIX = str.maketrans({"ニ": "二", "O": "〇", "o": "〇", "0": "〇", "ロ": "〇", " ": ""})
+
+
+def _fix_kanji_numerals(text: str) -> str:
+    def fix(m: re.Match[str]) -> str:
+        run = m.group(0)
+        # Only runs that are mostly kanji numerals: "2024年" must stay Arabic.
+        if sum(ch in "〇一二三四五六七八九十ニ" for ch in run) * 2 < len(run.replace(" ", "")):
+            return run
+        return run.translate(_KANJI_FIX)
+
+    return _KANJI_NUMERAL_RUN.sub(fix, text)
+
+
 def normalize_line(text: str) -> str:
     """NFKC, tesseract's ``\\`` for ``¥`` fixed, spaces inside Japanese words removed."""
     text = unicodedata.normalize("NFKC", text)
+    text = _fix_kanji_numerals(text)
     text = re.sub(r"\\(?=\s?\d)", "¥", text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
     text = re.sub(r"(?<=\d) +,", ",", text)  # "August 3 , 2014" (PDF text layers)

@@ -1,0 +1,257 @@
+"""Page geometry and image preparation for paper documents (receipts, contracts, cards).
+
+``find_page`` decides whether the picture is a photo of paper on a background (then it
+finds the sheet's four corners, and whether the sheet runs off the picture) or a flat
+image (scan, screenshot, rendered PDF: the whole image is the page). ``prepare_page``
+warps photographed paper to a flat rectangle and scales it so that text is about
+``TARGET_TEXT_PX`` high, which is where tesseract reads best and fastest: large phone
+photos get smaller (faster), small scans larger (readable).
+
+All geometry runs on a copy with a long side of ``GEOMETRY_LONG_SIDE`` px; the returned
+quads are in the pixels of the full image, and ``PreparedPage.to_original`` maps points of
+the prepared image back to it (for the reviewer boxes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+GEOMETRY_LONG_SIDE = 1000
+# A sheet must cover at least this share of the picture to be "the document".
+MIN_PAGE_AREA = 0.12
+# The bright region covering this much of the picture means: no background, a flat image.
+FLAT_AREA = 0.88
+# Text height (px) handed to OCR: tesseract's LSTM models were trained at ~30 px lines.
+TARGET_TEXT_PX = 30.0
+MAX_UPSCALE = 2.5
+# The sheet touches the picture border along more than this share of a side: cut off.
+EDGE_TOUCH_SHARE = 0.06
+
+
+@dataclass(frozen=True, slots=True)
+class PageGeometry:
+    quad: np.ndarray  # (4, 2) float32, TL TR BR BL, full-image pixels
+    flat: bool  # no paper edge seen: scan, screenshot or rendered page
+    cut_sides: tuple[str, ...]  # sides of the picture the sheet runs off ("top", ...)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPage:
+    image: np.ndarray  # grayscale uint8, upright, text ~TARGET_TEXT_PX high
+    to_original: np.ndarray  # 3x3: prepared-image px -> original-image px
+    text_px: float | None  # estimated character height in ORIGINAL pixels
+    scale: float  # prepared px per original px (along the text)
+
+
+def order_quad(points: np.ndarray) -> np.ndarray:
+    """TL, TR, BR, BL (image coordinates, y down), robust for rotated quads."""
+    pts = np.asarray(points, dtype=np.float32).reshape(4, 2)
+    centre = pts.mean(axis=0)
+    angles = np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0])
+    pts = pts[np.argsort(angles)]
+    start = int(np.argmin(pts.sum(axis=1)))
+    return np.roll(pts, -start, axis=0)
+
+
+def _full_quad(w: int, h: int) -> np.ndarray:
+    return np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
+
+
+def _small(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    h, w = gray.shape[:2]
+    scale = min(1.0, GEOMETRY_LONG_SIDE / max(h, w))
+    if scale < 1.0:
+        gray = cv2.resize(gray, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    return gray, scale
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+def find_page(image: np.ndarray) -> PageGeometry:
+    """Where the sheet of paper is, and whether it is cut by the picture's border."""
+    gray_full = to_gray(image)
+    h_full, w_full = gray_full.shape[:2]
+    gray, scale = _small(gray_full)
+    h, w = gray.shape[:2]
+    blur = cv2.GaussianBlur(gray, (5, 5), 0)
+    _, bright = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # Close the text strokes so the sheet is one blob; the kernel scales with the picture.
+    k = max(5, (min(h, w) // 40) | 1)
+    closed = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    full = _full_quad(w_full, h_full)
+    if not contours:
+        return PageGeometry(full, True, ())
+    sheet = max(contours, key=cv2.contourArea)
+    area = cv2.contourArea(sheet) / float(h * w)
+    # Contrast between the sheet and the rest: a flat image has no second "background".
+    mask = np.zeros_like(gray)
+    cv2.drawContours(mask, [sheet], -1, 255, thickness=-1)
+    outside = gray[mask == 0]
+    inside = gray[mask > 0]
+    contrast = float(np.median(inside) - np.median(outside)) if outside.size > 50 else 0.0
+    if area >= FLAT_AREA or area < MIN_PAGE_AREA or contrast < 25.0:
+        return PageGeometry(full, True, ())
+    hull = cv2.convexHull(sheet)
+    quad = None
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.01, 0.02, 0.03, 0.05, 0.08):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            quad = approx.reshape(4, 2).astype(np.float32)
+            break
+    if quad is None:
+        quad = cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32)
+    quad = order_quad(quad)
+    cut = _cut_sides(sheet.reshape(-1, 2), w, h)
+    quad_full = np.clip(quad / scale, 0, [w_full - 1, h_full - 1]).astype(np.float32)
+    return PageGeometry(quad_full, False, cut)
+
+
+def _cut_sides(points: np.ndarray, w: int, h: int) -> tuple[str, ...]:
+    """Sides of the picture along which the sheet's outline runs (= the sheet continues)."""
+    margin = 2
+    sides: list[str] = []
+    checks = (
+        ("left", points[:, 0] <= margin, points[:, 1], h),
+        ("right", points[:, 0] >= w - 1 - margin, points[:, 1], h),
+        ("top", points[:, 1] <= margin, points[:, 0], w),
+        ("bottom", points[:, 1] >= h - 1 - margin, points[:, 0], w),
+    )
+    for name, on_side, along, length in checks:
+        if on_side.sum() >= 2:
+            extent = float(along[on_side].max() - along[on_side].min())
+            if extent > EDGE_TOUCH_SHARE * length:
+                sides.append(name)
+    return tuple(sides)
+
+
+def estimate_text_height(gray: np.ndarray) -> float | None:
+    """Median height (px) of character-sized dark blobs: how big the text is."""
+    small, scale = _small(gray)
+    binary = cv2.adaptiveThreshold(
+        small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15
+    )
+    n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    if n <= 1:
+        return None
+    hs = stats[1:, cv2.CC_STAT_HEIGHT].astype(np.float32)
+    ws = stats[1:, cv2.CC_STAT_WIDTH].astype(np.float32)
+    areas = stats[1:, cv2.CC_STAT_AREA].astype(np.float32)
+    fill = areas / np.maximum(hs * ws, 1.0)
+    keep = (hs >= 3) & (hs <= small.shape[0] / 8) & (ws <= hs * 3) & (ws >= 1) & (fill > 0.1)
+    if keep.sum() < 15:
+        return None
+    heights = hs[keep]
+    # Kana, kanji and digits: take the upper part of the distribution (punctuation and
+    # broken strokes are smaller than characters).
+    return float(np.percentile(heights, 70)) / scale
+
+
+def flatten_illumination(gray: np.ndarray) -> np.ndarray:
+    """Divide by the local background: removes shadows and light gradients on paper."""
+    k = max(15, (min(gray.shape[:2]) // 30) | 1)
+    background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    background = cv2.GaussianBlur(background, (0, 0), k / 3)
+    norm = cv2.divide(gray, np.maximum(background, 1), scale=255)
+    return norm
+
+
+def remove_rules(gray: np.ndarray, text_px: float = TARGET_TEXT_PX) -> np.ndarray:
+    """Paint out long thin horizontal rules (receipts' dashed separators, table borders).
+
+    Tesseract merges a rule with the text line next to it and then reads the whole row as
+    garbage ("購入日 ---- R5.12.21" came back as "eo eS no ee"). Only components much
+    thinner than the text survive the filter, so text itself is never erased.
+    """
+    binary = cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15
+    )
+    gap = max(3, int(text_px * 0.5))  # joins the dashes of a dashed rule
+    closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
+    long_run = max(40, gray.shape[1] // 5)
+    rules = cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones((1, long_run), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(rules)
+    band = max(3, int(text_px * 0.2))
+    thin = []
+    for i in range(1, n):
+        x, y, w, h = stats[i, :4]
+        if h > max(4.0, text_px * 0.3):
+            continue
+        # The top strokes of a row of digits also close into a long thin run; a rule has
+        # (almost) no ink right above AND right below it, a row of characters does.
+        above = binary[max(0, y - band) : max(0, y - 1), x : x + w]
+        below = binary[y + h + 1 : y + h + band, x : x + w]
+        if max(_density(above), _density(below)) < 0.08:
+            thin.append(i)
+    if not thin:
+        return gray
+    mask = np.isin(labels, thin).astype(np.uint8) * 255
+    mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+    out = gray.copy()
+    out[mask > 0] = 255
+    return out
+
+
+def _density(region: np.ndarray) -> float:
+    return float(np.count_nonzero(region)) / region.size if region.size else 0.0
+
+
+def prepare_page(image: np.ndarray, geometry: PageGeometry) -> PreparedPage:
+    """Warp (photographed paper) and scale the page for OCR; see the module docstring."""
+    gray = to_gray(image)
+    if geometry.flat:
+        warp = np.eye(3, dtype=np.float64)
+        page = gray
+    else:
+        quad = geometry.quad
+        tl, tr, br, bl = quad
+        width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+        height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+        w, h = max(8, round(width)), max(8, round(height))
+        dst = _full_quad(w, h)
+        warp = cv2.getPerspectiveTransform(quad.astype(np.float32), dst).astype(np.float64)
+        page = cv2.warpPerspective(gray, warp, (w, h), flags=cv2.INTER_LINEAR,
+                                   borderMode=cv2.BORDER_REPLICATE)
+    text_px = estimate_text_height(page)
+    scale = 1.0
+    if text_px:
+        scale = float(np.clip(TARGET_TEXT_PX / text_px, 0.25, MAX_UPSCALE))
+    if abs(scale - 1.0) > 0.1:
+        interp = cv2.INTER_AREA if scale < 1.0 else cv2.INTER_CUBIC
+        page = cv2.resize(page, None, fx=scale, fy=scale, interpolation=interp)
+    else:
+        scale = 1.0
+    if not geometry.flat:
+        page = flatten_illumination(page)
+    page = remove_rules(page)
+    to_page = np.diag([scale, scale, 1.0]) @ warp
+    to_original = np.linalg.inv(to_page)
+    # Text height in original pixels: the warp keeps the sheet's own scale.
+    return PreparedPage(page, to_original, text_px, scale)
+
+
+def map_box(box: tuple[int, int, int, int], to_original: np.ndarray) -> list[tuple[float, float]]:
+    """An (x, y, w, h) box of the prepared image as a polygon in original pixels."""
+    x, y, w, h = box
+    pts = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], dtype=np.float64)
+    ones = np.ones((4, 1))
+    mapped = (to_original @ np.hstack([pts, ones]).T).T
+    mapped = mapped[:, :2] / mapped[:, 2:3]
+    return [(round(float(px), 1), round(float(py), 1)) for px, py in mapped]
+
+
+def quality(gray: np.ndarray) -> tuple[float, float, float]:
+    """(mean luminance, 99th percentile, sharpness) on a fixed-size copy."""
+    small, _ = _small(gray)
+    mean = float(small.mean())
+    p99 = float(np.percentile(small, 99))
+    lap = cv2.Laplacian(small, cv2.CV_64F)
+    contrast = float(small.std()) or 1.0
+    sharp = float(lap.var()) / (contrast * contrast) * 1000.0
+    return mean, p99, sharp

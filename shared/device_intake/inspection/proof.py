@@ -1,0 +1,359 @@
+"""Purchase-proof inspection: :func:`inspect_proof` (receipts, contracts, order mails...).
+
+What the seed asks of a 購入証明書 (seed 000, 購入証明書の撮影・注意事項): the whole
+document in the picture, a readable resolution (upload at original size), and on it the
+purchase date plus the model name or an IMEI / serial / 製造番号. Steps:
+
+1. A PDF with a text layer is read as text: no OCR, no geometry (whole by definition).
+2. Otherwise find the page (``document.find_page``): photographed paper is warped flat;
+   a sheet running off the picture is ``PARTIAL_DOCUMENT``. Flat images (scans,
+   screenshots of carrier web pages: valid proofs, never ``SCREENSHOT``) are whole unless
+   text is cut at an edge.
+3. OCR (jpn+eng) on the page scaled to ~30 px text. With the ``hybrid`` engine (or
+   ``DEVICE_INTAKE_PROOF_FALLBACK=rapidocr``) a second engine reads the page again when
+   the date or the model/ID is missing, and fills in what the first one missed.
+4. Fields from text (``proof_fields``), then flags: ``DATE_NOT_FOUND``,
+   ``MODEL_OR_ID_NOT_FOUND``; when something is missing, the cause if we can see it:
+   ``LOW_RESOLUTION`` (text under ``MIN_TEXT_PX`` px high in the original), ``TOO_DARK``,
+   ``BLURRY``. Text too small to read is ``LOW_RESOLUTION`` even when fields were found
+   (the seed: low resolution cannot be checked by a person either).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from typing import Any
+
+import numpy as np
+
+from device_intake.domain.documents import Box, DocumentFields, DocumentKind, InspectionResult
+from device_intake.domain.reasons import ReasonCode
+from device_intake.inspection import debug
+from device_intake.inspection.document import (
+    PreparedPage,
+    find_page,
+    map_box,
+    prepare_page,
+    quality,
+    to_gray,
+)
+from device_intake.inspection.loading import LoadedDocument
+from device_intake.inspection.ocr import OcrEngine, OcrLine
+from device_intake.inspection.proof_fields import (
+    ProofFields,
+    TextLine,
+    as_lines,
+    extract_proof_fields,
+)
+
+log = logging.getLogger(__name__)
+
+# Character height (original pixels) below which print is not reliably readable, by OCR
+# or by a reviewer zooming in: 10 px is a 9-pt receipt line photographed at ~80 dpi.
+MIN_TEXT_PX = 10.0
+# Below this, flag LOW_RESOLUTION only if a field is also missing.
+SOFT_TEXT_PX = 14.0
+DARK_MEAN = 60.0
+DARK_P99 = 140.0
+BLUR_SHARPNESS = 25.0
+# At most this many rows are re-read by the second engine (bounded cost per document).
+MAX_REREAD_ROWS = 8
+# An OCR line touching the image edge this closely (px) on a flat image = text cut off.
+EDGE_PX = 2
+
+
+def inspect_proof(doc: LoadedDocument, ocr: OcrEngine | None) -> InspectionResult:
+    """Inspect a purchase proof; ``ocr`` may be ``None`` only for a PDF with a text layer."""
+    if doc.text_layer:
+        return _inspect_text_layer(doc)
+    if ocr is None:
+        raise ValueError("an OCR engine is needed for documents without a text layer")
+    return _inspect_image(doc, ocr)
+
+
+def _inspect_text_layer(doc: LoadedDocument) -> InspectionResult:
+    assert doc.text_layer is not None
+    fields = extract_proof_fields(as_lines(doc.text_layer))
+    flags = _field_flags(fields)
+    h, w = doc.image.shape[:2]
+    boxes = [Box(label="document", points=[(0, 0), (w - 1, 0), (w - 1, h - 1), (0, h - 1)])]
+    return _result(fields, flags, boxes, doc, engine="pdf-text")
+
+
+def _inspect_image(doc: LoadedDocument, ocr: OcrEngine) -> InspectionResult:
+    image = doc.image
+    geometry = find_page(image)
+    page = prepare_page(image, geometry)
+    debug.record("proof_page", page.image)
+    lines = ocr.read(page.image, lang="jpn+eng", psm=6)
+    engine_name = getattr(ocr, "name", "ocr")
+    fields = extract_proof_fields(_text_lines(lines))
+    if _missing(fields) or _imei_row_unread(lines, fields):
+        reader = _line_reader(ocr)
+        if reader is not None:
+            reread = _reread_rows(page.image, lines, fields, reader)
+            if reread is not None:
+                fields_2 = extract_proof_fields(_text_lines(reread))
+                if _better(fields_2, fields):
+                    lines, fields = reread, fields_2
+                    engine_name = f"{engine_name}+{getattr(reader, 'name', 'reader')}:rows"
+    if _missing(fields) and _full_page_fallback_enabled():
+        secondary = _secondary(ocr)
+        if secondary is not None:
+            more = secondary.read(page.image, lang="jpn+eng", psm=6)
+            fields_2 = extract_proof_fields(_text_lines(more))
+            if _merge(fields, fields_2):
+                engine_name = f"{engine_name}+{getattr(secondary, 'name', 'secondary')}"
+                # Boxes follow the engine that gave the field.
+                lines = _merge_lines(lines, more, fields)
+    flags = _field_flags(fields)
+    uncertain: list[str] = []
+
+    if geometry.cut_sides or (geometry.flat and _text_cut_at_edge(lines, page)):
+        flags.append(ReasonCode.PARTIAL_DOCUMENT)
+
+    missing = bool(flags)
+    text_px = _ocr_text_height(lines, page) or page.text_px
+    if (text_px is not None and (
+        text_px < MIN_TEXT_PX or (missing and text_px < SOFT_TEXT_PX)
+    )) or (text_px is None and missing and max(image.shape[:2]) < 800):
+        flags.append(ReasonCode.LOW_RESOLUTION)
+    if missing:
+        mean, p99, sharp = quality(to_gray(image))
+        if mean < DARK_MEAN and p99 < DARK_P99:
+            flags.append(ReasonCode.TOO_DARK)
+        elif sharp < BLUR_SHARPNESS and ReasonCode.LOW_RESOLUTION not in flags:
+            flags.append(ReasonCode.BLURRY)
+    if doc.animated:
+        uncertain.append("animated")
+
+    boxes = [Box(label="document", points=[(float(x), float(y)) for x, y in geometry.quad])]
+    for name in ("purchase_date", "model_name", "imei", "store_name", "price"):
+        index = fields.lines.get(name)
+        if index is not None and 0 <= index < len(lines):
+            label = "imei" if name == "imei" else name
+            boxes.append(
+                Box(label=label, points=map_box(lines[index].box, page.to_original),
+                    text=_box_text(name, fields))
+            )
+    result = _result(fields, flags, boxes, doc, engine=engine_name)
+    result.uncertain.extend(u for u in uncertain if u not in result.uncertain)
+    return result
+
+
+_DATEISH = re.compile(r"[年月日]|\d[./\-]\d|[RHS]\d|令和|平成|日付|date|datum", re.IGNORECASE)
+_IMEI_LABEL = re.compile(r"IMEI|製造番号|端末識別", re.IGNORECASE)
+
+
+def _imei_row_unread(lines: list[OcrLine], fields: ProofFields) -> bool:
+    return not fields.imeis and any(_IMEI_LABEL.search(line.text) for line in lines)
+
+
+def _reread_rows(
+    page: np.ndarray, lines: list[OcrLine], fields: ProofFields, reader: OcrEngine
+) -> list[OcrLine] | None:
+    """Read again, one row at a time, the rows that should hold a missing field.
+
+    Tesseract loses kanji-numeral dates (二〇二五年七月十七日 → ニ 〇 ニニ五) and rows where a
+    label and its value sit far apart; a second engine on just those rows (a few 50 ms
+    single-line reads) recovers them without paying for a second full-page pass.
+    """
+    want_date = fields.purchase_date is None
+    want_id = not fields.imeis
+    targets = []
+    for i, line in enumerate(lines):
+        text = line.text
+        if (want_date and _DATEISH.search(text)) or (want_id and _IMEI_LABEL.search(text)):
+            targets.append(i)
+    if not targets:
+        return None
+    h_img, w_img = page.shape[:2]
+    out = list(lines)
+    changed = False
+    for i in targets[:MAX_REREAD_ROWS]:
+        x, y, _, h = lines[i].box
+        pad = max(4, h // 3)
+        # To the right edge: values are often right-aligned far from their label.
+        crop = page[max(0, y - pad) : min(h_img, y + h + pad), max(0, x - pad) : w_img]
+        if crop.size == 0:
+            continue
+        got = reader.read(crop, lang="jpn+eng", psm=7)
+        text = " ".join(part.text for part in got).strip()
+        if text and text != lines[i].text:
+            conf = min((part.confidence for part in got), default=0.0)
+            out[i] = OcrLine(text=text, confidence=conf, box=lines[i].box, words=())
+            changed = True
+    return out if changed else None
+
+
+def _better(new: ProofFields, old: ProofFields) -> bool:
+    """More of the required fields, never fewer."""
+
+    def score(f: ProofFields) -> int:
+        return (f.purchase_date is not None) * 2 + bool(f.imeis) + bool(f.model_name)
+
+    return score(new) > score(old)
+
+
+def _box_text(name: str, fields: ProofFields) -> str | None:
+    value: Any = {
+        "purchase_date": fields.purchase_date,
+        "model_name": fields.model_name,
+        "imei": None,  # never echo a full IMEI into a debug caption
+        "store_name": fields.store_name,
+        "price": fields.price,
+    }.get(name)
+    return None if value is None else str(value)
+
+
+def _text_lines(lines: list[OcrLine]) -> list[TextLine]:
+    return [TextLine(line.text, line.box, line.confidence) for line in lines]
+
+
+def _missing(fields: ProofFields) -> bool:
+    return fields.purchase_date is None or not (
+        fields.model_name or fields.imeis or fields.serial
+    )
+
+
+def _merge(into: ProofFields, other: ProofFields) -> bool:
+    """Fill fields ``into`` lacks from ``other``; True if anything was taken."""
+    took = False
+    for name in ("purchase_date", "model_name", "serial", "store_name", "price_jpy",
+                 "carrier"):
+        if getattr(into, name) is None and getattr(other, name) is not None:
+            setattr(into, name, getattr(other, name))
+            if name in other.lines:
+                into.lines[name] = -1 - other.lines[name]  # negative: a line of `other`
+            if name in other.uncertain:
+                into.uncertain.append(name)
+            took = True
+    if into.price is None and other.price is not None:
+        into.price, into.currency = other.price, other.currency
+        took = True
+    if not into.imeis and other.imeis:
+        into.imeis = list(other.imeis)
+        if "imei" in other.lines:
+            into.lines["imei"] = -1 - other.lines["imei"]
+        took = True
+    if into.model_name and into.model_id is None and other.model_id:
+        into.model_name, into.model_id = other.model_name, other.model_id
+        into.uncertain = [u for u in into.uncertain if u != "model_name"]
+        took = True
+    return took
+
+
+def _merge_lines(
+    first: list[OcrLine], second: list[OcrLine], fields: ProofFields
+) -> list[OcrLine]:
+    """One line list for boxes: ``first`` + ``second``, indices in ``fields.lines``
+    rewritten (negative ones point into ``second``)."""
+    offset = len(first)
+    for name, index in list(fields.lines.items()):
+        if index < 0:
+            fields.lines[name] = offset + (-1 - index)
+    return first + second
+
+
+_secondary_engine: OcrEngine | None = None
+_secondary_lock = threading.Lock()
+
+
+def _fallback_setting() -> str:
+    """``DEVICE_INTAKE_PROOF_FALLBACK``: ``rows`` (default: re-read the rows of missing
+    fields with rapidocr), ``page`` (rows, then a full second page read), ``none``."""
+    return os.environ.get("DEVICE_INTAKE_PROOF_FALLBACK", "rows").strip().lower() or "rows"
+
+
+def _full_page_fallback_enabled() -> bool:
+    return _fallback_setting() == "page"
+
+
+def _line_reader(ocr: OcrEngine) -> OcrEngine | None:
+    if _fallback_setting() == "none":
+        return None
+    if getattr(ocr, "name", "") == "rapidocr":
+        return ocr  # already the stronger reader: re-read rows with it
+    return _secondary(ocr)
+
+
+def _secondary(ocr: OcrEngine) -> OcrEngine | None:
+    """The fallback reader: the hybrid engine's own, else a process-wide RapidOcrEngine."""
+    fallback = getattr(ocr, "secondary", None)
+    if fallback is not None:
+        return fallback  # type: ignore[no-any-return]
+    if _fallback_setting() == "none" or getattr(ocr, "name", "") == "rapidocr":
+        return None
+    global _secondary_engine
+    with _secondary_lock:
+        if _secondary_engine is None:
+            from device_intake.inspection.ocr_rapid import RapidOcrEngine
+
+            _secondary_engine = RapidOcrEngine()
+        return _secondary_engine
+
+
+def _ocr_text_height(lines: list[OcrLine], page: PreparedPage) -> float | None:
+    """Median height of confidently read lines, in original-image pixels."""
+    heights = [
+        line.box[3] for line in lines if line.confidence >= 0.6 and len(line.text.strip()) >= 3
+    ]
+    if len(heights) < 3:
+        return None
+    # Line boxes include ascenders/descenders: ~1.15x the character height.
+    return float(np.median(heights)) / 1.15 / page.scale
+
+
+def _text_cut_at_edge(lines: list[OcrLine], page: PreparedPage) -> bool:
+    """A flat image whose text runs into its border was cropped through the document."""
+    h, w = page.image.shape[:2]
+    for line in lines:
+        x, y, bw, bh = line.box
+        if line.confidence < 0.5 or len(line.text.strip()) < 4:
+            continue
+        if x <= EDGE_PX or y <= EDGE_PX or x + bw >= w - EDGE_PX or y + bh >= h - EDGE_PX:
+            return True
+    return False
+
+
+def _field_flags(fields: ProofFields) -> list[ReasonCode]:
+    flags: list[ReasonCode] = []
+    if fields.purchase_date is None:
+        flags.append(ReasonCode.DATE_NOT_FOUND)
+    if not (fields.model_name or fields.imeis or fields.serial):
+        flags.append(ReasonCode.MODEL_OR_ID_NOT_FOUND)
+    return flags
+
+
+def _result(
+    fields: ProofFields,
+    flags: list[ReasonCode],
+    boxes: list[Box],
+    doc: LoadedDocument,
+    *,
+    engine: str,
+) -> InspectionResult:
+    h, w = doc.image.shape[:2]
+    return InspectionResult(
+        kind=DocumentKind.PROOF,
+        flags=flags,
+        fields=DocumentFields(
+            imei=fields.imeis[0] if fields.imeis else None,
+            imeis=list(fields.imeis),
+            serial=fields.serial,
+            purchase_date=fields.purchase_date,
+            model_name=fields.model_name,
+            store_name=fields.store_name,
+            price_jpy=fields.price_jpy,
+            carrier=fields.carrier,
+            price=fields.price,
+            currency=fields.currency,
+        ),
+        uncertain=list(dict.fromkeys(fields.uncertain)),
+        boxes=boxes,
+        image_size=(w, h),
+        engine=engine,
+    )
