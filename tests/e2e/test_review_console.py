@@ -164,3 +164,16 @@ def _scale(transform: str) -> float:
     match = re.search(r"scale\(([\d.]+)\)", transform)
     assert match, transform
     return float(match.group(1))
+
+
+def test_review_queue_is_usable_on_a_phone(stack: Any, phone_context: Any, new_page: Any) -> None:
+    token = stack.reviewer_token("reviewer1")
+    phone_context.add_init_script(
+        f"sessionStorage.setItem('device-intake.reviewer-token', {token!r});"
+    )
+    page = new_page(phone_context)
+    page.goto(f"{stack.web_url}review/")
+    page.wait_for_selector("#queue-title")
+    page.wait_for_selector("#queue-table, #queue-empty")
+    shoot(page, "phone-10-review-queue")
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -237,3 +237,41 @@ def test_free_text_model_with_markup_is_shown_as_text_on_the_subscriber_pages(
     assert page.title() != "pwned"
     assert page.errors == []  # type: ignore[attr-defined]
     assert re.search(r"SERIAL|DNPXK2ABHG7F", page.inner_text("#registration-list"))
+
+
+_SMALL_TARGETS = """() => {
+    const selector = 'button, a.button, select, input[type=text], input[type=tel], .choice,'
+                   + ' .file-pick span, details.tips > summary';
+    return [...document.querySelectorAll(selector)]
+      .filter((el) => el.offsetParent !== null)
+      .map((el) => ({ what: el.id || el.className || el.tagName,
+                      h: el.getBoundingClientRect().height }))
+      .filter((t) => t.h < 43.5);
+}"""
+
+
+def test_form_fits_a_phone_and_every_control_is_a_44px_touch_target(
+    stack: Any, phone_context: Any, desktop_context: Any, new_page: Any
+) -> None:
+    token = stack.mint_subscriber_token("keitai-support-plus", ENROLLED)
+    for context, name in (
+        (phone_context, "phone-09-form-choice"),
+        (desktop_context, "desktop-05-form"),
+    ):
+        page = new_page(context)
+        _open_as_subscriber(page, stack, token)
+        page.click("#new-registration")
+        page.select_option("#category", "smartphone")
+        page.wait_for_selector("#maker option[value='Apple']", state="attached")
+        page.select_option("#maker", "Apple")
+        page.wait_for_selector("#model option[value='__other__']", state="attached")
+        page.check("#purchase-after")
+        page.check("#release-within")
+        page.check("#doc_choice-0")
+        page.click("#new-proof summary")  # open the shooting tips
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= page.viewport_size["width"], "the page scrolls sideways"
+        assert page.evaluate(_SMALL_TARGETS) == []
+        page.evaluate("window.scrollTo(0, 0)")
+        shoot(page, name)
+        assert page.errors == []  # type: ignore[attr-defined]
