@@ -221,7 +221,7 @@ def decide(
 
     model = _resolve_model(run, facts, plan, lookup)
     released_on = _release_date(run, facts, model, plan)
-    proof_date = _proof_date(run, docs.get(DocumentKind.PROOF))
+    proof_date = _proof_date(docs.get(DocumentKind.PROOF))
 
     over = _release_over(plan, released_on, facts.enrolled_on)
     bought_after = _bought_after_enrollment(plan, proof_date, facts.enrolled_on)
@@ -472,7 +472,7 @@ def _release_date(
     return given if given is not None else from_catalog
 
 
-def _proof_date(run: _Run, proof: InspectionResult | None) -> _ProofDate:
+def _proof_date(proof: InspectionResult | None) -> _ProofDate:
     if proof is None or proof.fields.purchase_date is None:
         return _ProofDate(None, trusted=False)
     trusted = not proof.flags and "purchase_date" not in proof.uncertain

@@ -47,7 +47,7 @@ def test_the_three_carriers_in_any_spelling_are_accepted(carrier):
     assert _decide(carrier=carrier).decision == "APPROVED"
 
 
-@pytest.mark.parametrize("carrier", ["rakuten", "楽天モバイル", "IIJmio"])
+@pytest.mark.parametrize("carrier", ["rakuten", "楽天モバイル", "IIJmio", "mineo"])
 def test_other_carriers_are_rejected(carrier):
     decision = _decide(carrier=carrier)
     assert decision.decision == "REJECTED"
@@ -126,3 +126,17 @@ def test_proof_is_required_with_both_photos():
     decision = run(facts, [front(), back()])
     assert decision.decision == "NEEDS_RESUBMISSION"
     assert decision.reasons == ["DOCUMENT_MISSING"]
+
+
+@pytest.mark.parametrize(
+    ("declared", "on_proof"),
+    [
+        ("au", "uq"),
+        ("UQモバイル", "KDDI"),
+        ("docomo", "ahamo"),
+        ("softbank", "ymobile"),
+        ("LINEMO", "softbank"),
+    ],
+)
+def test_a_carriers_own_brand_is_that_carriers_line(declared, on_proof):
+    assert _decide(carrier=declared, carrier_on_proof=on_proof).decision == "APPROVED"
