@@ -23,7 +23,9 @@ from __future__ import annotations
 import argparse
 import base64
 import dataclasses
+import functools
 import importlib.util
+import itertools
 import json
 import logging
 import mimetypes
@@ -56,10 +58,6 @@ _TERMINAL = ("APPROVED", "NEEDS_RESUBMISSION", "NEEDS_REVIEW", "REJECTED", "FAIL
 
 
 # --------------------------------------------------------------------------- handlers
-_MODULES: dict[str, ModuleType] = {}
-_MODULES_LOCK = threading.Lock()
-
-
 def function_source(logical_id: str, tpl: dict[str, Any] | None = None) -> tuple[Path, str]:
     """(path of the handler file, function name) of a template function, zip or image."""
     spec = resources(tpl or template())[logical_id]
@@ -74,25 +72,58 @@ def function_source(logical_id: str, tpl: dict[str, Any] | None = None) -> tuple
     return ROOT / folder / f"{module.replace('.', '/')}.py", func
 
 
+_instances = itertools.count(1)
+
+
 def load_function(logical_id: str) -> ModuleType:
-    """Import a function's handler module once per process (folders share the name app.py)."""
-    with _MODULES_LOCK:
-        if logical_id not in _MODULES:
-            path, _ = function_source(logical_id)
-            spec = importlib.util.spec_from_file_location(f"lambda_{logical_id}", path)
-            assert spec is not None and spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            _MODULES[logical_id] = module
-        return _MODULES[logical_id]
+    """A fresh instance of a function's handler module: one "container".
+
+    Handler modules keep per-container state (the Powertools resolver's current event, the
+    batch processor, cached clients), exactly like Lambda, so concurrent invocations must
+    not share an instance: the stack keeps a pool per function, as Lambda does.
+    """
+    path, _ = function_source(logical_id)
+    spec = importlib.util.spec_from_file_location(
+        f"lambda_{logical_id}_{next(_instances)}", path
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def reset_function_caches(module: ModuleType) -> None:
-    """Forget clients/settings cached by ``deps()``: a new stack has new endpoints."""
-    for name in ("deps", "settings"):
-        cached = getattr(module, name, None)
-        if cached is not None and hasattr(cached, "cache_clear"):
-            cached.cache_clear()
+class _ContainerPool:
+    """Warm handler instances of one function; a busy pool starts another (a cold start)."""
+
+    def __init__(self, logical_id: str, prepare: Callable[[ModuleType], None]) -> None:
+        self.logical_id = logical_id
+        self._prepare = prepare
+        self._free: list[ModuleType] = []
+        self._lock = threading.Lock()
+        _, self.func = function_source(logical_id)
+
+    def warm(self) -> None:
+        """Start one container up front: its imports (and its clients) happen once, on one
+        thread - concurrent first imports of the same libraries can deadlock or half-load."""
+        module = load_function(self.logical_id)
+        self._prepare(module)
+        deps = getattr(module, "deps", None)
+        if callable(deps):
+            deps()
+        with self._lock:
+            self._free.append(module)
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        with self._lock:
+            module = self._free.pop() if self._free else None
+        if module is None:
+            module = load_function(self.logical_id)
+            self._prepare(module)
+        try:
+            return getattr(module, self.func)(event, LambdaContext(function_name=self.logical_id))
+        finally:
+            with self._lock:
+                self._free.append(module)
 
 
 @dataclasses.dataclass
@@ -172,7 +203,7 @@ class LocalStack:
         self.function_env: dict[str, str] = {}
         self._event_sources: list[_EventSource] = []
         self.worker_errors: list[str] = []
-        self._restore_inspect: tuple[ModuleType, Any] | None = None
+        self._pools: dict[str, _ContainerPool] = {}
         self._subscriber_secret: str | None = None
 
     # ------------------------------------------------------------------ lifecycle
@@ -226,9 +257,6 @@ class LocalStack:
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout=10)
-        if self._restore_inspect is not None:
-            module, real = self._restore_inspect
-            module.deps = real
         if self._http is not None:
             self._http.shutdown()
             self._http.server_close()
@@ -404,24 +432,26 @@ class LocalStack:
         env.update(self._extra_env)
         self.function_env = env
         self._set_env(env)
-        for logical in functions:
-            module = load_function(logical)
-            reset_function_caches(module)
-        if self._inspector is not None:
-            inspect_module = load_function("InspectFunction")
-            real = inspect_module.deps
-            override = self._inspector
+        self._pools = {logical: _ContainerPool(logical, self._prepare) for logical in functions}
+        for pool in self._pools.values():
+            pool.warm()
 
-            def deps_with_double() -> Any:
-                return dataclasses.replace(real(), inspector=override)
+    def _prepare(self, module: ModuleType) -> None:
+        """Tests only: swap the OCR engine of an inspect container for the given double."""
+        if self._inspector is None or not hasattr(module, "InspectDeps"):
+            return
+        real = module.deps
+        override = self._inspector
 
-            inspect_module.deps = deps_with_double  # type: ignore[attr-defined]
-            self._restore_inspect = (inspect_module, real)
+        @functools.cache
+        def deps_with_double() -> Any:
+            return dataclasses.replace(real(), inspector=override)
+
+        module.deps = deps_with_double
 
     def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
-        module = load_function(logical_id)
-        _, func = function_source(logical_id)
-        return getattr(module, func)(event, LambdaContext(function_name=logical_id))
+        """Invoke a template function with an event, as Lambda would (own container)."""
+        return self._pools[logical_id].invoke(event)
 
     def _worker(self, source: _EventSource) -> None:
         import boto3
