@@ -235,7 +235,14 @@ def decide(
     _check_identifiers(run, facts, docs)
     _check_model_on_proof(run, facts, model, docs.get(DocumentKind.PROOF), lookup)
     dates_plausible = _check_purchase_date(run, facts, proof_date, released_on, plan)
-    _check_release_and_window(run, facts, plan, over, proof_date, dates_plausible, docs)
+    # Rejecting for age needs an age we are sure of: the subscriber's own "over 5 years", or
+    # a catalog date checked against a source (the catalog marks guesses "unverified").
+    age_established = facts.declared.release_over_5_years or (
+        model is not None and bool(getattr(model, "verified", True))
+    )
+    _check_release_and_window(
+        run, facts, plan, over, proof_date, dates_plausible, docs, age_established
+    )
 
     if facts.imei_registered_elsewhere:
         run.add(
@@ -815,6 +822,7 @@ def _check_release_and_window(
     proof: _ProofDate,
     dates_plausible: bool,
     docs: dict[DocumentKind, InspectionResult],
+    age_established: bool,
 ) -> None:
     rule = plan.release_rule
     if rule is None:
@@ -837,6 +845,8 @@ def _check_release_and_window(
         return
 
     # Older than the release rule: only a qualifying purchase (with proof) keeps it covered.
+    fail = CheckOutcome.REJECT if age_established else CheckOutcome.REVIEW
+    unsure_age = "" if age_established else " (release date unverified: a person confirms)"
     window = plan.purchase_window
     assert window is not None  # guaranteed by Plan's validator
     proof_doc = docs.get(DocumentKind.PROOF)
@@ -847,10 +857,10 @@ def _check_release_and_window(
         # says it was bought before, so no proof can help.
         run.add(
             "release_window",
-            CheckOutcome.REJECT,
+            fail,
             ReasonCode.RELEASE_TOO_OLD,
             f"released over {rule.years} years before {rule.anchor_term_ja} and declared "
-            "bought before it",
+            f"bought before it{unsure_age}",
         )
         return
     if proof_doc is None:
@@ -890,13 +900,13 @@ def _check_release_and_window(
         return
     run.add(
         "release_window",
-        CheckOutcome.REJECT,
+        fail,
         ReasonCode.RELEASE_TOO_OLD,
-        f"released over {rule.years} years before {rule.anchor_term_ja}",
+        f"released over {rule.years} years before {rule.anchor_term_ja}{unsure_age}",
     )
     run.add(
         "purchase_window",
-        CheckOutcome.REJECT,
+        fail,
         ReasonCode.PURCHASE_OUTSIDE_WINDOW,
         f"purchase {proof.value} outside the window for older devices",
     )

@@ -46,6 +46,7 @@ class FakeModel:
     category: str
     released_on: date
     aliases: tuple[str, ...] = ()
+    verified: bool = True  # release date checked against a source
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,9 @@ def phone(
     category: str = "smartphone",
     maker: str = "Apple",
     model_id: str | None = None,
+    verified: bool = True,
 ) -> FakeModel:
-    return FakeModel(model_id or fold(name), maker, name, category, released_on)
+    return FakeModel(model_id or fold(name), maker, name, category, released_on, verified=verified)
 
 
 def make_facts(

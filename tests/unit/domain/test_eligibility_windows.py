@@ -18,10 +18,12 @@ from domain_builders import (
     ENROLLED,
     OLD,
     PLANS_WITH_RELEASE_RULE,
+    FakeCatalog,
     back,
     check,
     front,
     make_facts,
+    phone,
     photos,
     proof,
     run,
@@ -211,3 +213,24 @@ def test_older_device_with_an_unsure_date_inside_the_window_goes_to_review():
 def test_recent_device_with_an_unsure_purchase_date_is_fine():
     docs = [front(), back(), proof(date(2023, 10, 1), uncertain=("purchase_date",))]
     assert run(make_facts(), docs).decision == "APPROVED"
+
+
+def test_an_unverified_catalog_release_date_is_not_enough_to_reject():
+    # The subscriber says "within 5 years"; only an unverified catalog date says otherwise.
+    catalog = FakeCatalog(phone(OLD, verified=False))
+    docs = [front(), back(), proof(date(2023, 1, 1))]
+    decision = run(make_facts(), docs, catalog=catalog)
+    assert decision.decision == "NEEDS_REVIEW"
+    assert "RELEASE_TOO_OLD" in decision.reasons
+
+
+def test_a_verified_catalog_release_date_rejects():
+    catalog = FakeCatalog(phone(OLD, verified=True))
+    docs = [front(), back(), proof(date(2023, 1, 1))]
+    assert run(make_facts(), docs, catalog=catalog).decision == "REJECTED"
+
+
+def test_the_subscribers_own_over_five_years_answer_is_enough_to_reject():
+    catalog = FakeCatalog(phone(OLD, verified=False))
+    docs = [front(), back(), proof(date(2023, 1, 1))]
+    assert run(make_facts(over=True), docs, catalog=catalog).decision == "REJECTED"
