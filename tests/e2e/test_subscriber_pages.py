@@ -275,3 +275,34 @@ def test_form_fits_a_phone_and_every_control_is_a_44px_touch_target(
         page.evaluate("window.scrollTo(0, 0)")
         shoot(page, name)
         assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_device_bought_after_enrolment_registers_with_photos_when_there_is_no_proof(
+    stack: Any, phone_context: Any, new_page: Any, photos: dict[str, Any]
+) -> None:
+    front, back = photos["front_photo"], photos["back_photo"]
+    token = stack.mint_subscriber_token("keitai-support-plus", ENROLLED)
+    page = new_page(phone_context)
+    _open_as_subscriber(page, stack, token)
+    page.click("#new-registration")
+    page.select_option("#category", "smartphone")
+    page.wait_for_selector("#maker option[value='__other__']", state="attached")
+    page.select_option("#maker", "__other__")
+    page.fill("#maker-other", "Apple")
+    page.fill("#model-other", front.model_name or "iPhone")
+    page.fill("#identifier", front.imei)
+    page.check("#purchase-after")
+    page.check("#release-within")
+    page.check("#doc_choice-1")  # 正面・背面の写真で登録する
+    assert "正面写真と背面写真" in page.inner_text("#required-docs")
+    page.set_input_files("#new-front-file", str(front.path))
+    page.set_input_files("#new-back-file", str(back.path))
+    page.click("#registration-form button[type=submit]")
+    page.click("#register-button")
+    page.wait_for_selector("#detail-title", timeout=60_000)
+    # The proof is not asked for any more once the photos are the chosen alternative.
+    assert "任意" in page.inner_text("#document-proof-title")
+    assert "必須" in page.inner_text("#document-front-title")
+    status = _wait_for_settled_page(page)
+    assert status != "AWAITING_UPLOADS"
+    assert page.errors == []  # type: ignore[attr-defined]

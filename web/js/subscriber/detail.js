@@ -122,25 +122,37 @@ export class RegistrationDetail {
       decisionNotice(view));
     if (changed) announce(`登録の状態：${(REGISTRATION_STATUS[view.status] || { label: view.status }).label}`);
 
-    const required = view.required_documents || [];
-    const optional = view.optional_documents || [];
+    let required = view.required_documents || [];
+    let optional = view.optional_documents || [];
     const byKind = Object.fromEntries((view.documents || []).map((d) => [d.kind, d]));
+    // A row with alternatives (購入証明書, or 正面 + 背面) comes as required [proof],
+    // optional [front, back]. Once both photos are sent, they are what counts and the
+    // proof is optional: do not tell the subscriber a proof is still missing.
+    const sent = (k) => this.awaitingKinds.has(k) || (byKind[k] && byKind[k].status !== "AWAITING_UPLOAD");
+    if (required.length === 1 && required[0] === "proof" && ["front", "back"].every((k) => optional.includes(k) && sent(k))) {
+      required = ["front", "back"];
+      optional = ["proof"];
+    }
     const kinds = KIND_ORDER.filter((k) => required.includes(k) || optional.includes(k) || byKind[k]);
     for (const kind of kinds) {
       const doc = byKind[kind] || { kind, status: "AWAITING_UPLOAD", flags: [], messages: [] };
       if (doc.status !== "AWAITING_UPLOAD") this.awaitingKinds.delete(kind);
       let card = this.cards[kind];
       if (!card) {
-        card = this.buildCard(kind, required.includes(kind));
+        card = this.buildCard(kind);
         this.cards[kind] = card;
         this.docsArea.append(card.root);
       }
+      card.required = required.includes(kind);
+      card.tag.className = card.required ? "required-tag" : "optional-tag";
+      card.tag.textContent = card.required ? "必須" : "任意";
       this.updateCard(card, doc, view);
     }
   }
 
-  buildCard(kind, required) {
+  buildCard(kind) {
     const slot = createSlot(kind, { idPrefix: `doc-${this.id}`, tag: false });
+    const tag = h("span", { class: "optional-tag" }, "任意");
     const stateArea = h("div", { class: "doc-state", "aria-live": "polite" });
     const uploadButton = h("button", { type: "button", class: "primary block", id: `reupload-${kind}`, dataset: { kind } }, "この写真をアップロードする");
     const uploadStatus = h("p", { class: "muted", role: "status" });
@@ -148,9 +160,9 @@ export class RegistrationDetail {
     const summary = h("summary", null, "写真を差し替える");
     const controls = h("details", { class: "reupload tips" }, summary, slot.root, uploadButton, uploadStatus);
     const root = h("section", { class: "card document", id: `document-${kind}`, dataset: { kind }, "aria-labelledby": `document-${kind}-title` },
-      h("h3", { id: `document-${kind}-title` }, DOCUMENT_LABELS[kind], h("span", { class: required ? "required-tag" : "optional-tag" }, required ? "必須" : "任意")),
+      h("h3", { id: `document-${kind}-title` }, DOCUMENT_LABELS[kind], tag),
       stateArea, controls);
-    const card = { kind, required, root, slot, stateArea, controls, summary, uploadButton, uploadStatus };
+    const card = { kind, required: false, tag, root, slot, stateArea, controls, summary, uploadButton, uploadStatus };
     return card;
   }
 
