@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 import requests
-
 from device_intake.domain.documents import DocumentFields, DocumentKind, InspectionResult
+
 from infra.local_stack import LocalStack
 
 pytestmark = pytest.mark.integration

@@ -7,8 +7,8 @@ import json
 
 import pytest
 import requests
-
 from device_intake.domain.documents import DocumentKind
+
 from infra.local_stack import LocalStack
 from tests.integration.conftest import (
     Client,

@@ -8,9 +8,9 @@ import uuid
 
 import boto3
 import pytest
-
 from device_intake.app.records import new_id
 from device_intake.domain.documents import DocumentKind
+
 from infra.local_stack import LocalStack
 from tests.integration.conftest import (
     Client,
@@ -36,7 +36,7 @@ def _rows(stack: LocalStack, registration_id: str) -> list[dict]:
     return stack.repository()._items(f"REG#{registration_id}")
 
 
-def _wait(predicate, timeout: float = 30.0):  # noqa: ANN001, ANN202 - tiny poll helper
+def _wait(predicate, timeout: float = 30.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -224,6 +224,6 @@ def test_wrong_type_is_refused_by_its_magic_bytes_not_its_header(
     assert back["messages"][0]["code"] == "UNSUPPORTED_FORMAT"
 
 
-def _version(s3, bucket: str, key: str) -> str | None:  # noqa: ANN001
+def _version(s3, bucket: str, key: str) -> str | None:
     version = s3.head_object(Bucket=bucket, Key=key).get("VersionId")
     return None if version in (None, "null") else version
