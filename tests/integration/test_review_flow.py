@@ -84,7 +84,8 @@ def test_claimed_item_is_decided_by_its_holder_and_audited(
     assert decided.json()["decision"]["by"] == "reviewer"
 
     detail = one.get(f"/api/review/registrations/{rid}").json()
-    entry = next(a for a in detail["audit"] if a["action"] == "decide" and a["actor"] == "reviewer1")
+    entry = next(a for a in detail["audit"]
+                 if a["action"] == "decide" and a["actor"] == "reviewer1")
     assert entry["before"]["status"] == "NEEDS_REVIEW"
     assert entry["after"]["status"] == "APPROVED"
     assert entry["note"] == "same owner, new SIM" and entry["at"]
