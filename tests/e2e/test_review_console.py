@@ -117,7 +117,9 @@ def test_reviewer_signs_in_claims_inspects_and_approves(
     page.keyboard.press("Enter")
     page.wait_for_selector("#decision-result")
     assert "APPROVED" in page.inner_text("#decision-result")
-    assert XSS in page.inner_text("#audit")
+    audit = page.inner_text("#audit")
+    assert XSS in audit and "F2LXK0AAHG7F" in audit
+    assert page.locator("#item-status [data-status='APPROVED']").count() == 1
     assert page.locator("img[src='x']").count() == 0
     assert page.title() != "pwned"
     shoot(page, "desktop-03-review-decided")

@@ -66,7 +66,7 @@ class ReviewItemPage {
     this.leaseArea = h("div", { class: "lease", id: "lease", "aria-live": "polite" });
     this.claimButton = h("button", { type: "button", id: "claim-button" }, "Claim");
     this.releaseButton = h("button", { type: "button", id: "release-button", hidden: true }, "Release");
-    this.claimButton.addEventListener("click", () => this.claim());
+    this.claimButton.addEventListener("click", () => this.claim({ force: true }));
     this.releaseButton.addEventListener("click", () => this.release());
     this.resultArea = h("div", { id: "result", role: "status" });
 
@@ -80,7 +80,7 @@ class ReviewItemPage {
       h("div", { class: "item-head" },
         h("a", { class: "button", href: "./", id: "back-to-queue" }, "← Queue"),
         h("h1", { id: "item-title", tabindex: "-1" }, "Registration ", h("span", { class: "mono" }, v.id)),
-        statusBadge(v.status),
+        h("span", { id: "item-status" }, statusBadge(v.status)),
         this.sample ? sampleBadge() : null,
         h("div", { class: "lease-box" }, this.leaseArea, this.claimButton, this.releaseButton)),
       this.sample ? h("div", { class: "notice warn", id: "sample-notice" }, "Quality sample: this registration was approved automatically and was picked for a quality check.") : null,
@@ -108,7 +108,7 @@ class ReviewItemPage {
 
   systemDecision(v) {
     const d = v.decision;
-    if (!d) return h("section", { class: "card" }, h("h2", null, "Decision"), h("p", null, "No decision yet."));
+    if (!d) return h("section", { class: "card", id: "current-decision" }, h("h2", null, "Decision"), h("p", null, "No decision yet."));
     return h("section", { class: "card", id: "current-decision" },
       h("h2", null, `Current decision: ${d.decision} (by ${d.by})`),
       h("p", { class: "muted" }, formatDateTime(d.decided_at)),
@@ -190,15 +190,17 @@ class ReviewItemPage {
   }
 
   // ---------- lease ----------
-  async claim() {
+  async claim({ force = false } = {}) {
     if (this.decided) return;
+    const entry = this.queueEntry;
+    if (!force && entry && leaseIsLive(entry) && entry.claimed_by === reviewerName()) {
+      // Claimed from the queue a moment ago: no second claim (and audit entry) needed.
+      this.holdLease(new Date(entry.lease_expires_at));
+      return;
+    }
     try {
       const res = await rcall(`/api/review/items/${encodeURIComponent(this.id)}/claim`, { method: "POST" });
-      this.lease = new Date(res.lease_expires_at);
-      this.claimButton.textContent = "Extend lease";
-      this.releaseButton.hidden = false;
-      this.setDecisionEnabled(true);
-      this.tickLease();
+      this.holdLease(new Date(res.lease_expires_at));
     } catch (err) {
       this.lease = null;
       this.setDecisionEnabled(false);
@@ -208,6 +210,14 @@ class ReviewItemPage {
       replace(this.leaseArea, h("span", { class: "lease-warning", id: "lease-conflict" }, text));
       announce(text, { assertive: true });
     }
+  }
+
+  holdLease(until) {
+    this.lease = until;
+    this.claimButton.textContent = "Extend lease";
+    this.releaseButton.hidden = false;
+    this.setDecisionEnabled(true);
+    this.tickLease();
   }
 
   async release() {
@@ -303,6 +313,9 @@ class ReviewItemPage {
         h("strong", null, `Saved: ${view.status}. `), "Press n for the next item."));
       announce(`Decision saved: ${view.status}. Press n for the next item.`);
       this.view = view;
+      replace(document.getElementById("item-status"), statusBadge(view.status));
+      const current = document.getElementById("current-decision");
+      if (current) current.replaceWith(this.systemDecision(view));
       const audit = document.getElementById("audit");
       if (audit && view.audit) audit.replaceWith(this.auditTrail(view));
       focusElement(this.resultArea.firstChild);
@@ -373,7 +386,7 @@ class ReviewItemPage {
         r: () => this.askDecision("REJECTED"),
         s: () => this.askDecision("NEEDS_RESUBMISSION"),
         n: () => this.next(),
-        c: () => this.claim(),
+        c: () => this.claim({ force: true }),
         b: () => this.setBoxes(!this.boxesToggle.checked),
         "+": () => viewer && viewer.zoom(1.25),
         "=": () => viewer && viewer.zoom(1.25),
