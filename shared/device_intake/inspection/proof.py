@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from device_intake.domain.dates import find_dates
 from device_intake.domain.documents import Box, DocumentFields, DocumentKind, InspectionResult
 from device_intake.domain.reasons import ReasonCode
 from device_intake.inspection import debug
@@ -47,6 +48,8 @@ from device_intake.inspection.proof_fields import (
     TextLine,
     as_lines,
     extract_proof_fields,
+    label_score,
+    normalize_line,
 )
 
 log = logging.getLogger(__name__)
@@ -91,7 +94,7 @@ def _inspect_image(doc: LoadedDocument, ocr: OcrEngine) -> InspectionResult:
     lines = ocr.read(page.image, lang="jpn+eng", psm=6)
     engine_name = getattr(ocr, "name", "ocr")
     fields = extract_proof_fields(_text_lines(lines))
-    if _missing(fields) or _imei_row_unread(lines, fields):
+    if _missing(fields) or _imei_row_unread(lines, fields) or _label_row_unread(lines, fields):
         reader = _line_reader(ocr)
         if reader is not None:
             reread = _reread_rows(page.image, lines, fields, reader)
@@ -152,6 +155,20 @@ def _imei_row_unread(lines: list[OcrLine], fields: ProofFields) -> bool:
     return not fields.imeis and any(_IMEI_LABEL.search(line.text) for line in lines)
 
 
+def _label_row_unread(lines: list[OcrLine], fields: ProofFields) -> bool:
+    """A purchase/contract label whose row gave no date, while a weaker date was chosen."""
+    return bool(_unread_label_rows(lines)) and fields.purchase_date_score < 20
+
+
+def _unread_label_rows(lines: list[OcrLine]) -> list[int]:
+    rows = []
+    for i, line in enumerate(lines):
+        text = normalize_line(line.text)
+        if label_score(text) >= 20 and not find_dates(text):
+            rows.append(i)
+    return rows
+
+
 def _reread_rows(
     page: np.ndarray, lines: list[OcrLine], fields: ProofFields, reader: OcrEngine
 ) -> list[OcrLine] | None:
@@ -163,8 +180,10 @@ def _reread_rows(
     """
     want_date = fields.purchase_date is None
     want_id = not fields.imeis
-    targets = []
+    targets = _unread_label_rows(lines)
     for i, line in enumerate(lines):
+        if i in targets:
+            continue
         text = line.text
         if (want_date and _DATEISH.search(text)) or (want_id and _IMEI_LABEL.search(text)):
             targets.append(i)

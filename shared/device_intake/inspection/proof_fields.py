@@ -45,6 +45,7 @@ class TextLine:
 @dataclass(slots=True)
 class ProofFields:
     purchase_date: date | None = None
+    purchase_date_score: int = -100  # label score of the chosen date (see module docstring)
     model_name: str | None = None
     model_id: str | None = None  # catalog id when the model came from the catalog
     imeis: list[str] = field(default_factory=list)
@@ -88,6 +89,7 @@ def normalize_line(text: str) -> str:
     text = re.sub(r"\\(?=\s?\d)", "¥", text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
     text = re.sub(r"(?<=\d) +,", ",", text)  # "August 3 , 2014" (PDF text layers)
+    text = re.sub(r"(?<=\d),\s+(?=\d{3}(?!\d))", ",", text)  # OCR's "¥124, 080"
     return text.strip()
 
 
@@ -104,7 +106,8 @@ def as_lines(text: str) -> list[TextLine]:
 
 _DATE_LABELS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (-50, (
-        "印刷日", "出力日", "保証期限", "保証期間", "保証終了", "保証満了", "お支払期日",
+        "印刷日", "出力日", "書面発行日", "書面作成日", "保証期限", "保証期間", "保証終了",
+        "保証満了", "お支払期日",
         "お支払い期日", "支払期日", "支払期限", "お支払期限", "お支払い期限", "振替日",
         "引落日", "引き落とし日", "発送日", "出荷日", "お届け予定日", "お届け日",
         "配送予定日", "到着予定日", "有効期限", "生年月日", "満了日", "終了日", "更新日",
@@ -132,7 +135,7 @@ _DATE_LABELS: tuple[tuple[int, tuple[str, ...]], ...] = (
 _RANGE_SEPARATOR = re.compile(r"^\s*[~〜～\-–—]|^\s*(から|to|bis|au|tot)\b")
 
 
-def _label_score(context: str) -> int:
+def label_score(context: str) -> int:
     """Score of the label nearest to the END of ``context`` (the text before a date)."""
     compact = _compact(context)
     best_pos = -1
@@ -244,10 +247,10 @@ def date_candidates(lines: list[str]) -> list[DateCandidate]:
                     continue
                 if not _compact(before):
                     before = line[: found[k - 1].start]  # label shared by both dates
-            score = _label_score(before)
+            score = label_score(before)
             if score == 0 and not _compact(before) and i > 0 and not find_dates(lines[i - 1]):
                 # Table layout: the label sits on the line above ("Invoice Date:" / "03/20/2023").
-                above = _label_score(lines[i - 1][-40:])
+                above = label_score(lines[i - 1][-40:])
                 if above:
                     score = above
             out.append(DateCandidate(fd.date, score, i, fd.start))
@@ -357,20 +360,23 @@ def _find_ids(lines: list[str], fields: ProofFields) -> None:
 
 # --------------------------------------------------------------------------- store
 
+# (key as printed, spaces removed; canonical name). Longer keys first: the first hit wins.
 _CHAINS = (
-    ("ヨドバシカメラ", "ヨドバシカメラ"), ("ヨドバシ", "ヨドバシカメラ"),
+    ("ヨドバシカメラ", "ヨドバシカメラ"), ("ヨドバシ.com", "ヨドバシ.com"),
     ("ビックカメラ", "ビックカメラ"), ("ヤマダデンキ", "ヤマダデンキ"),
     ("ヤマダ電機", "ヤマダ電機"), ("ケーズデンキ", "ケーズデンキ"), ("エディオン", "エディオン"),
     ("ジョーシン", "ジョーシン"), ("上新電機", "上新電機"), ("ノジマ", "ノジマ"),
     ("コジマ", "コジマ"), ("ソフマップ", "ソフマップ"), ("ベスト電器", "ベスト電器"),
-    ("ドコモショップ", "ドコモショップ"), ("auショップ", "auショップ"),
-    ("auStyle", "au Style"), ("ソフトバンクショップ", "ソフトバンクショップ"),
+    ("docomoショップ", "docomoショップ"), ("ドコモショップ", "ドコモショップ"),
+    ("auショップ", "auショップ"), ("auStyle", "au Style"),
+    ("ソフトバンクショップ", "ソフトバンクショップ"), ("SoftBankショップ", "SoftBankショップ"),
     ("ワイモバイルショップ", "ワイモバイルショップ"),
-    ("楽天モバイルショップ", "楽天モバイルショップ"),
-    ("UQスポット", "UQスポット"), ("AppleStore", "Apple Store"), ("Appleストア", "Apple Store"),
-    ("Amazon.co.jp", "Amazon.co.jp"), ("アマゾン", "Amazon.co.jp"), ("楽天市場", "楽天市場"),
-    ("Yahoo!ショッピング", "Yahoo!ショッピング"), ("イオン", "イオン"), ("ゲオ", "ゲオ"),
-    ("イオシス", "イオシス"), ("じゃんぱら", "じゃんぱら"), ("ドン・キホーテ", "ドン・キホーテ"),
+    ("楽天モバイルショップ", "楽天モバイルショップ"), ("UQスポット", "UQスポット"),
+    ("AppleStoreオンライン", "Apple Store オンライン"), ("AppleStore", "Apple Store"),
+    ("Appleストア", "Apple Store"), ("Amazon.co.jp", "Amazon.co.jp"), ("アマゾン", "Amazon.co.jp"),
+    ("楽天市場", "楽天市場"), ("Yahoo!ショッピング", "Yahoo!ショッピング"), ("イオン", "イオン"),
+    ("ゲオ", "ゲオ"), ("イオシス", "イオシス"), ("じゃんぱら", "じゃんぱら"),
+    ("ドン・キホーテ", "ドン・キホーテ"),
 )
 _STORE_LABEL = re.compile(
     r"(販売店名|販売店|店舗名|店名|取扱店|お買上げ店|お買い上げ店|ご購入店|購入店|ショップ名|"
@@ -391,8 +397,9 @@ def _find_store(lines: list[str], fields: ProofFields) -> None:
         compact = re.sub(r"\s", "", line)
         for key, name in _CHAINS:
             if key.lower() in compact.lower():
-                # Keep the branch (ヨドバシカメラ マルチメディア梅田) when it is on the line.
-                fields.store_name = line.strip()[:60] if len(line) <= 40 else name
+                # The chain's own name: branches (梅田店) and labels (販売店) vary, and the
+                # reviewer sees the whole line in the box anyway.
+                fields.store_name = name
                 fields.lines["store_name"] = i
                 return
     for i, line in enumerate(lines):
@@ -536,6 +543,7 @@ def extract_proof_fields(lines: list[TextLine]) -> ProofFields:
     picked = pick_purchase_date(texts)
     if picked is not None:
         fields.purchase_date = picked.date
+        fields.purchase_date_score = picked.score
         fields.lines["purchase_date"] = picked.line
         if picked.score <= 0:
             fields.uncertain.append("purchase_date")  # an unlabelled date: likely, not sure
