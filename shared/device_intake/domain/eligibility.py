@@ -34,7 +34,7 @@ from device_intake.domain.imei import classify_identifier, mask
 from device_intake.domain.plans import Limits, Plan, add_years
 from device_intake.domain.reasons import ReasonCode
 from device_intake.domain.registration import RegistrationFacts
-from device_intake.domain.requirements import document_requirement
+from device_intake.domain.requirements import DocumentRequirement, document_requirement
 
 # --- the catalog as eligibility needs it (device_intake.domain.catalog implements it) ------
 
@@ -121,6 +121,7 @@ class Check(BaseModel):
     outcome: CheckOutcome
     code: ReasonCode | None = None
     detail: str = ""
+    document: DocumentKind | None = None  # the document the check is about, if one
 
 
 class Decision(BaseModel):
@@ -185,7 +186,47 @@ class _Run:
     def add(
         self, rule: str, outcome: CheckOutcome, code: ReasonCode | None = None, detail: str = ""
     ) -> None:
-        self.checks.append(Check(rule=rule, outcome=outcome, code=code, detail=detail))
+        self.checks.append(
+            Check(rule=rule, outcome=outcome, code=code, detail=detail, document=_document_of(rule))
+        )
+
+
+_PROOF_RULES = ("model.proof", "carrier.proof", "purchase_window", "purchase_date")
+
+
+def _document_of(rule: str) -> DocumentKind | None:
+    for kind in DocumentKind:
+        if rule in (f"inspection.{kind}", f"imei.{kind}", f"serial.{kind}"):
+            return kind
+    if rule.startswith(_PROOF_RULES):
+        return DocumentKind.PROOF
+    return None
+
+
+def _drop_defects_of_unneeded_documents(
+    run: _Run, requirement: DocumentRequirement, present: Iterable[DocumentKind]
+) -> None:
+    """A defective document the registration does not need is noted, not sent back.
+
+    000: 「購入日証明書(ない場合は端末の正面・背面の写真)」: when the proof alone, or the two
+    photos alone, satisfy the documents row, a blurry extra is no reason to ask again.
+    """
+    # Only quality defects: a document that contradicts another (IMEI_MISMATCH) still counts.
+    def droppable(c: Check) -> bool:
+        return c.outcome is CheckOutcome.RESUBMIT and (
+            c.rule.startswith("inspection.") or c.code is ReasonCode.IMEI_NOT_FOUND
+        )
+
+    defective = {c.document for c in run.checks if c.document and droppable(c)}
+    usable = set(present) - defective
+    if not defective or not requirement.is_satisfied_by(usable):
+        return
+    run.checks = [
+        c.model_copy(update={"outcome": CheckOutcome.INFO, "detail": f"not needed: {c.detail}"})
+        if c.document in defective and droppable(c)
+        else c
+        for c in run.checks
+    ]
 
 
 @dataclass(frozen=True)
@@ -231,7 +272,8 @@ def decide(
         bought_after if bought_after is not None else facts.declared.purchased_after_enrollment
     )
 
-    _check_documents(run, plan, docs, effective_after, effective_over)
+    requirement = document_requirement(plan, effective_after, effective_over)
+    _check_documents(run, requirement, docs)
     _check_identifiers(run, facts, docs)
     _check_model_on_proof(run, facts, model, docs.get(DocumentKind.PROOF), lookup)
     dates_plausible = _check_purchase_date(run, facts, proof_date, released_on, plan)
@@ -243,6 +285,8 @@ def decide(
     _check_release_and_window(
         run, facts, plan, over, proof_date, dates_plausible, docs, age_established
     )
+
+    _drop_defects_of_unneeded_documents(run, requirement, docs)
 
     if facts.imei_registered_elsewhere:
         run.add(
@@ -546,13 +590,8 @@ def _check_declarations(
 
 
 def _check_documents(
-    run: _Run,
-    plan: Plan,
-    docs: dict[DocumentKind, InspectionResult],
-    bought_after: bool,
-    over: bool,
+    run: _Run, requirement: DocumentRequirement, docs: dict[DocumentKind, InspectionResult]
 ) -> None:
-    requirement = document_requirement(plan, bought_after, over)
     present = list(docs)
     if requirement.is_satisfied_by(present):
         run.add("documents", CheckOutcome.PASS, detail="have " + ", ".join(sorted(present)))

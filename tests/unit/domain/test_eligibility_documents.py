@@ -370,3 +370,43 @@ def test_proof_dated_the_day_before_enrollment_contradicts_bought_after():
     assert decision.reasons[0] == "DECLARATION_MISMATCH"
     # Bought before enrollment: the matrix asks for both photos instead of the proof.
     assert "DOCUMENT_MISSING" in decision.reasons
+
+
+# --- defects of documents the registration does not need -------------------------------------
+
+
+def test_blurry_proof_is_not_sent_back_when_both_photos_already_suffice():
+    docs = [*photos(), proof(date(2025, 4, 5), flags=("BLURRY",))]
+    decision = run(make_facts(after=True), docs)
+    assert decision.decision == "APPROVED"
+    assert any(c.detail.startswith("not needed") for c in decision.checks)
+
+
+def test_blurry_optional_proof_of_a_device_bought_before_enrollment_is_ignored():
+    docs = [*photos(), proof(date(2023, 10, 1), flags=("LOW_RESOLUTION",))]
+    assert run(make_facts(), docs).decision == "APPROVED"
+
+
+def test_screenshot_front_is_not_needed_when_the_proof_suffices():
+    docs = [front(flags=("SCREENSHOT",)), proof(date(2025, 4, 5))]
+    assert run(make_facts(after=True), docs).decision == "APPROVED"
+
+
+def test_a_needed_proof_with_a_defect_is_still_sent_back():
+    docs = [*photos(), proof(date(2025, 4, 5), flags=("BLURRY",))]
+    decision = run(make_facts(after=True, over=True), docs, released_on=date(2015, 1, 1))
+    assert decision.decision == "NEEDS_RESUBMISSION"
+    assert decision.reasons == ["BLURRY"]
+
+
+def test_front_photo_of_another_device_counts_even_when_the_proof_suffices():
+    docs = [front((OTHER_IMEI,)), back(), proof(date(2025, 4, 5))]
+    decision = run(make_facts(after=True), docs)
+    assert decision.decision == "NEEDS_RESUBMISSION"
+    assert decision.reasons == ["IMEI_MISMATCH"]
+
+
+def test_checks_name_the_document_they_are_about():
+    decision = run(make_facts(), [front(flags=("BLURRY",)), back()])
+    (blurry,) = [c for c in decision.checks if c.code == "BLURRY"]
+    assert blurry.document == "front"
