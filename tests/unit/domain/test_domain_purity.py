@@ -41,6 +41,19 @@ def test_domain_modules_import_no_infrastructure_or_imaging_library():
     assert offenders == {}
 
 
+def test_domain_does_not_reach_into_outer_layers():
+    outer = ("device_intake.inspection", "device_intake.adapters", "device_intake.app")
+    offenders = {}
+    for path in sorted(DOMAIN.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module]
+        names += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        bad = sorted(n for n in names if n.startswith(outer))
+        if bad:
+            offenders[str(path.relative_to(DOMAIN))] = bad
+    assert offenders == {}
+
+
 def test_the_walk_would_catch_a_forbidden_import():
     tree = ast.parse("import numpy as np\nfrom PIL import Image\nfrom cv2 import imread\n")
     assert _imported_roots(tree) & FORBIDDEN == {"numpy", "PIL", "cv2"}

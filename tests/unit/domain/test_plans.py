@@ -52,6 +52,11 @@ def test_a_terms_change_is_a_new_version_that_wins_from_its_date(monkeypatch):
     ]
 
 
+def test_list_plans_on_a_date_lists_only_plans_in_force():
+    ids = {p.id for p in list_plans(on=date(2022, 9, 1))}
+    assert ids == {"keitai-support-plus", "vision-hikari", "nap-mobile-anshin"}
+
+
 def test_unknown_plan_is_an_error():
     with pytest.raises(UnknownPlanError):
         load_plan("no-such-plan")
