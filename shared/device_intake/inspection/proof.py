@@ -156,7 +156,10 @@ def _imei_row_unread(lines: list[OcrLine], fields: ProofFields) -> bool:
 
 
 def _label_row_unread(lines: list[OcrLine], fields: ProofFields) -> bool:
-    """A purchase/contract label whose row gave no date, while a weaker date was chosen."""
+    """A purchase/contract label whose row gave no date while a weaker date was chosen,
+    or the chosen date itself looks misread."""
+    if "purchase_date" in fields.uncertain and fields.purchase_date_score > 0:
+        return True
     return bool(_unread_label_rows(lines)) and fields.purchase_date_score < 20
 
 
@@ -181,6 +184,9 @@ def _reread_rows(
     want_date = fields.purchase_date is None
     want_id = not fields.imeis
     targets = _unread_label_rows(lines)
+    chosen = fields.lines.get("purchase_date")
+    if chosen is not None and "purchase_date" in fields.uncertain and chosen not in targets:
+        targets.append(chosen)
     for i, line in enumerate(lines):
         if i in targets:
             continue
@@ -212,7 +218,10 @@ def _better(new: ProofFields, old: ProofFields) -> bool:
     """More of the required fields, never fewer."""
 
     def score(f: ProofFields) -> int:
-        return (f.purchase_date is not None) * 2 + bool(f.imeis) + bool(f.model_name)
+        sure_date = f.purchase_date is not None and "purchase_date" not in f.uncertain
+        return (
+            (f.purchase_date is not None) * 2 + sure_date + bool(f.imeis) + bool(f.model_name)
+        )
 
     return score(new) > score(old)
 

@@ -163,6 +163,7 @@ class DateCandidate:
     score: int
     line: int
     start: int
+    doubtful: bool = False  # read through OCR look-alikes (O for 0) or lies in the future
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +171,7 @@ class _Found:
     date: date
     start: int
     end: int
+    ocr_corrected: bool = False
 
 
 _MONTHS = {
@@ -200,7 +202,7 @@ def _find_dates(line: str, day_first: bool | None) -> list[_Found]:
     """``domain.dates.find_dates`` plus what only document context can settle: European
     month names, and ``8-9-2022`` (both parts ≤ 12) read day-first on a European invoice
     (€, BTW, TVA, MwSt) or month-first on a dollar one; unsettled ones stay unread."""
-    found = [_Found(f.date, f.start, f.end) for f in find_dates(line)]
+    found = [_Found(f.date, f.start, f.end, f.ocr_corrected) for f in find_dates(line)]
     taken = [(f.start, f.end) for f in found]
 
     def free(a: int, b: int) -> bool:
@@ -253,7 +255,8 @@ def date_candidates(lines: list[str]) -> list[DateCandidate]:
                 above = label_score(lines[i - 1][-40:])
                 if above:
                     score = above
-            out.append(DateCandidate(fd.date, score, i, fd.start))
+            doubtful = fd.ocr_corrected or fd.date > date.today()
+            out.append(DateCandidate(fd.date, score, i, fd.start, doubtful))
     return out
 
 
@@ -311,9 +314,13 @@ def _find_model(lines: list[str], fields: ProofFields) -> None:
     # Not in the catalog: keep what the document says, and ask a reviewer.
     for i, line in enumerate(lines):
         m = _MODEL_LABEL_RE.search(line)
-        if not m:
-            continue
+        if not m or re.search(r"代金|価格|金額|円|[¥￥]|変更", line):
+            continue  # 機種代金 ¥102,500 is a price row, 機種変更 a contract type
         value = re.split(r"\s{2,}|[¥￥]|\d+円", m.group("value"))[0].strip(" :：")
+        # A model name has a maker's code or number in it (F-52B, Pixel 8a, ZZPhone 9X);
+        # "品名 スマートフォン" on a warranty card names the category, not the model.
+        if not re.search(r"[A-Za-z0-9]", value):
+            continue
         if len(re.sub(r"\W", "", value)) >= 3 and not find_dates(value):
             fields.model_name = value[:80]
             fields.lines["model_name"] = i
@@ -545,8 +552,10 @@ def extract_proof_fields(lines: list[TextLine]) -> ProofFields:
         fields.purchase_date = picked.date
         fields.purchase_date_score = picked.score
         fields.lines["purchase_date"] = picked.line
-        if picked.score <= 0:
-            fields.uncertain.append("purchase_date")  # an unlabelled date: likely, not sure
+        if picked.score <= 0 or picked.doubtful:
+            # An unlabelled date is likely, not sure; a future or look-alike-corrected one
+            # is probably misread (2020/04/02 read as 2029/94/92).
+            fields.uncertain.append("purchase_date")
     _find_model(texts, fields)
     _find_ids(texts, fields)
     _find_store(texts, fields)
