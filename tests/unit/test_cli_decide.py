@@ -49,8 +49,10 @@ def _write(tmp_path: Path, data: dict, name: str = "registration.json") -> Path:
 
 
 def test_console_script_decides_the_cli_md_example_with_inline_documents():
+    script = Path(sys.executable).with_name("device-intake")  # the installed console script
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "device_intake.cli"]
     proc = subprocess.run(
-        [sys.executable, "-m", "device_intake.cli", "decide", str(INLINE_EXAMPLE), "--json"],
+        [*command, "decide", str(INLINE_EXAMPLE), "--json"],
         capture_output=True,
         text=True,
         timeout=120,
