@@ -10,7 +10,7 @@ import requests
 from device_intake.domain.documents import DocumentKind
 
 from infra.local_stack import LocalStack
-from tests.integration.conftest import (
+from tests.integration.support import (
     Client,
     ScriptedInspector,
     fresh_imei,

@@ -12,7 +12,8 @@ from device_intake.app.records import new_id
 from device_intake.domain.documents import DocumentKind
 
 from infra.local_stack import LocalStack
-from tests.integration.conftest import (
+from tests.integration.events import decide_event, inspect_event
+from tests.integration.support import (
     Client,
     ScriptedInspector,
     fresh_imei,
@@ -21,7 +22,6 @@ from tests.integration.conftest import (
     unique_jpeg,
     upload,
 )
-from tests.integration.events import decide_event, inspect_event
 
 pytestmark = pytest.mark.integration
 

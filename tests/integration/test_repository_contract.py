@@ -24,7 +24,7 @@ from device_intake.domain.documents import DocumentKind, InspectionResult
 
 from infra.local_stack import LocalStack
 from tests.fakes.repository import InMemoryRegistrationRepository
-from tests.integration.conftest import fresh_imei
+from tests.integration.support import fresh_imei
 
 pytestmark = pytest.mark.integration
 

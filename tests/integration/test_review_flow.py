@@ -7,7 +7,7 @@ import requests
 from device_intake.domain.documents import DocumentKind
 
 from infra.local_stack import LocalStack
-from tests.integration.conftest import (
+from tests.integration.support import (
     ENROLLED,
     Client,
     ScriptedInspector,
