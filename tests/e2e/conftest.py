@@ -106,6 +106,13 @@ def new_page() -> Any:
     return make
 
 
+# Form controls without an accessible name (label, aria-label or aria-labelledby).
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                    && !el.getAttribute('aria-labelledby'))
+    .map((el) => el.id || el.name || el.outerHTML.slice(0, 60))"""
+
+
 def shoot(page: Any, name: str, *, full_page: bool = True) -> Path:
     """Save a screenshot of the current page to tests/artifacts/<name>.png."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

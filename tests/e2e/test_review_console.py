@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.conftest import shoot
+from tests.e2e.conftest import UNLABELLED, shoot
 from tests.e2e.support import ENROLLED, XSS, Api
 
 
@@ -105,6 +105,7 @@ def test_reviewer_signs_in_claims_inspects_and_approves(
     page.keyboard.press("Escape")
     assert page.is_hidden("#help-dialog")
     assert page.inner_text("dl.facts-grid").count(XSS) >= 2  # maker and model, as text
+    assert page.evaluate(UNLABELLED) == []
     shoot(page, "desktop-02-review-item")
 
     # Edit a field, leave a note with markup in it, approve with the keyboard.
@@ -159,6 +160,13 @@ def test_a_second_reviewer_cannot_claim_an_item_someone_holds(
     page.click("#facts-title")
     page.keyboard.press("a")
     assert page.is_hidden("#confirm-bar")
+    # "n" moves on to another unclaimed item, or says there is none; never this one.
+    page.keyboard.press("n")
+    page.wait_for_function(
+        """(id) => !location.search.includes(id) || (document.querySelector('#result')
+                 || {}).textContent.includes('No other unclaimed item')""",
+        arg=registration_id,
+    )
     assert page.errors == []  # type: ignore[attr-defined]
 
 

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
-from tests.e2e.conftest import shoot
+from tests.e2e.conftest import UNLABELLED, shoot
 from tests.e2e.support import ENROLLED, IN_FLIGHT, XSS, Api
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -52,6 +52,7 @@ def test_subscriber_registers_a_device_with_generated_photos_and_sees_the_result
 
     page.click("#new-registration")
     page.wait_for_selector("#form-title")
+    assert page.evaluate("document.activeElement.id") == "form-title"  # focus follows the route
     # Item 7 before items 5 and 6 are answered: a prompt, no photo slots yet.
     assert "5 端末の購入時期" in page.inner_text("#required-docs")
     assert page.is_hidden("#new-front")
@@ -272,6 +273,7 @@ def test_form_fits_a_phone_and_every_control_is_a_44px_touch_target(
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= page.viewport_size["width"], "the page scrolls sideways"
         assert page.evaluate(_SMALL_TARGETS) == []
+        assert page.evaluate(UNLABELLED) == []
         page.evaluate("window.scrollTo(0, 0)")
         shoot(page, name)
         assert page.errors == []  # type: ignore[attr-defined]
@@ -305,4 +307,9 @@ def test_device_bought_after_enrolment_registers_with_photos_when_there_is_no_pr
     assert "必須" in page.inner_text("#document-front-title")
     status = _wait_for_settled_page(page)
     assert status != "AWAITING_UPLOADS"
+    # 他端末の登録を行う starts from an empty form.
+    page.click("#register-another")
+    page.wait_for_selector("#form-title")
+    assert page.input_value("#identifier") == ""
+    assert page.input_value("#category") == ""
     assert page.errors == []  # type: ignore[attr-defined]
