@@ -466,6 +466,9 @@ def _resolve_model(
             model = None
     if model is None:
         found = lookup.match(device.model, maker=device.maker, category=device.category)
+        if found is None:
+            # A wrong 種別 on the form should read as a category question, not an unknown model.
+            found = lookup.match(device.model, maker=device.maker)
         model = found.model if found is not None else None
     if model is None:
         run.add(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from device_intake.domain.catalog import ModelCatalog
 from device_intake.domain.plans import CATEGORIES
 from domain_builders import (
     ENROLLED,
@@ -113,3 +114,14 @@ def test_catalog_category_that_is_not_covered_goes_to_review():
     decision = run(make_facts(), photos(), catalog=catalog)
     assert decision.decision == "NEEDS_REVIEW"
     assert decision.reasons == ["DECLARATION_MISMATCH"]
+
+
+def test_model_found_under_another_category_is_a_category_question_not_an_unknown_model():
+    # Real catalog: an iPad declared as a smartphone (both covered by 000) is only noted.
+    facts = make_facts(model="iPad Air (第5世代)", released_on=None, after=True)
+    decision = run(
+        facts, [*photos(), proof(ENROLLED, model_name=None)], catalog=ModelCatalog.load()
+    )
+    assert decision.model_id is not None
+    assert "MODEL_NOT_IN_CATALOG" not in decision.reasons
+    assert [c.outcome.value for c in decision.checks if c.rule == "model.category"] == ["info"]
