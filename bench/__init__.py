@@ -1,0 +1,1 @@
+"""Inspection benchmark: ``python -m bench.run`` (``make bench``). See ``docs/bench.md``."""
