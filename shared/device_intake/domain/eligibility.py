@@ -540,9 +540,7 @@ def _release_over(plan: Plan, released_on: date | None, enrolled_on: date) -> bo
         return False  # no release-age rule: every device is "within"
     if released_on is None:
         return None
-    last_day = add_years(released_on, rule.years)
-    within = enrolled_on <= last_day if rule.inclusive else enrolled_on < last_day
-    return not within
+    return not rule.within(released_on, enrolled_on)
 
 
 def _bought_after_enrollment(plan: Plan, proof: _ProofDate, enrolled_on: date) -> bool | None:

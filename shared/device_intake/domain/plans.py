@@ -71,14 +71,26 @@ class _Strict(BaseModel):
 class ReleaseRule(_Strict):
     """Devices released at most ``years`` before the anchor date are covered outright.
 
-    ``inclusive``: a device whose ``years``-th release anniversary falls exactly on the anchor
-    date still counts as "within" (以内 includes the boundary).
+    ``inclusive``: a device released exactly ``years`` before the anchor still counts as
+    "within" (以内 includes the boundary). ``counted_from`` says which date the years are
+    counted from, which only matters around 29 February: "anchor" (000: 加入日を起算日として,
+    i.e. released ≥ anchor − years) or "release" (001/003: 開始日時点で発売日から, i.e.
+    anchor ≤ release + years).
     """
 
     years: int = Field(ge=1)
     inclusive: bool = True
     anchor: Literal["enrolled_on"] = "enrolled_on"
     anchor_term_ja: str  # the seed's word for the anchor (加入日 / 利用契約開始日)
+    counted_from: Literal["anchor", "release"] = "release"
+
+    def within(self, released_on: date, anchor_on: date) -> bool:
+        """Whether a device released on ``released_on`` is inside the rule on ``anchor_on``."""
+        if self.counted_from == "anchor":
+            earliest = add_years(anchor_on, -self.years)
+            return released_on >= earliest if self.inclusive else released_on > earliest
+        last_day = add_years(released_on, self.years)
+        return anchor_on <= last_day if self.inclusive else anchor_on < last_day
 
 
 class PurchaseWindow(_Strict):

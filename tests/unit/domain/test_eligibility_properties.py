@@ -68,7 +68,10 @@ def test_older_device_purchase_window_matches_the_seed_oracle(
 )
 def test_release_rule_is_five_years_inclusive(plan_id, enrolled, age_days):
     released = enrolled - timedelta(days=age_days)
-    within = enrolled <= _years_on(released, 5)
+    if plan_id in ("keitai-support-plus", "vision-hikari"):
+        within = released >= _years_back(enrolled, 5)  # 加入日/利用契約開始日を起算日として
+    else:
+        within = enrolled <= _years_on(released, 5)  # 開始日時点で発売日から5年以内
     facts = make_facts(plan_id, enrolled=enrolled, submitted=enrolled, over=not within)
     decision = run(facts, [front(), back()], released_on=released)
     outcomes = [c.outcome.value for c in decision.checks if c.rule == "release_window"]

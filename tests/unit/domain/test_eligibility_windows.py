@@ -78,6 +78,23 @@ def test_leap_day_release_is_within_five_years_until_28_february():
     assert "pass" not in check(outside, "release_window")
 
 
+@pytest.mark.parametrize(
+    ("plan_id", "within"),
+    [
+        # 000/002 count back from the anchor: 2024-02-29 − 5 y = 2019-02-28, inclusive.
+        ("keitai-support-plus", True),
+        ("vision-hikari", True),
+        # 001/003 count on from the release: 2019-02-28 + 5 y = 2024-02-28 < 2024-02-29.
+        ("smart-care-m", False),
+        ("nap-mobile-anshin", False),
+    ],
+)
+def test_leap_day_enrollment_shows_which_date_the_years_are_counted_from(plan_id, within):
+    facts = make_facts(plan_id, enrolled=date(2024, 2, 29), submitted=date(2024, 3, 1))
+    decision = run(facts, photos(), released_on=date(2019, 2, 28))
+    assert (check(decision, "release_window") == ["pass"]) is within
+
+
 # --- older devices: the purchase window --------------------------------------------------
 
 
