@@ -590,8 +590,8 @@ def _proof_fields(f: documents.ProofFacts) -> dict[str, Any]:
         serial=f.serial,
         purchase_date=f.purchase_date.isoformat() if f.purchase_date else None,
         model_name=f.model.name if f.model else None,
-        store_name=f.store.name,
-        price_jpy=f.price,
+        store_name=f.store.name if f.store_shown else None,
+        price_jpy=f.price if f.price_shown else None,
         carrier=f.carrier,
     )
 

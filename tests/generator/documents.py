@@ -141,6 +141,9 @@ class ProofFacts:
     date_format: str
     purchase_label: str | None
     distractors: list[tuple[str, date]] = field(default_factory=list)
+    # Whether the document names the store / states the price (the label follows the drawing).
+    store_shown: bool = True
+    price_shown: bool = True
     rendered_dates: dict[str, str] = field(default_factory=dict)
 
 
@@ -219,6 +222,7 @@ def _distractor(page: Page, f: ProofFacts, label: str, d: date, size: float) -> 
 
 
 def receipt(f: ProofFacts, rng: random.Random, split: data.Split) -> Page:
+    f.carrier = f.store.carrier  # a receipt names the shop, not a contract
     w = rng.choice([760, 860, 960])
     s = w / 30
     p = Page(w, int(w * 3.2), split, bg=(248, 247, 242), margin=0.06)
@@ -348,6 +352,7 @@ def order_email(f: ProofFacts, rng: random.Random, split: data.Split) -> Page:
         else rng.choice(["Amazon.co.jp", "楽天モバイル", "Apple Store オンライン"])
     )
     f.store = data.Store(shop, "online")
+    f.carrier = None
     p.d.rectangle((0, 0, w, s * 5), fill=(235, 238, 245))
     p.y = s
     p.line(f"件名: 【{shop}】ご注文の確認", s * 1.1)
@@ -378,6 +383,8 @@ def order_email(f: ProofFacts, rng: random.Random, split: data.Split) -> Page:
 
 
 def warranty(f: ProofFacts, rng: random.Random, split: data.Split) -> Page:
+    f.carrier = f.store.carrier
+    f.price_shown = False  # a warranty card states no price
     w = rng.choice([1400, 1600])
     h = int(w * 0.68)
     s = w / 55
@@ -416,6 +423,7 @@ WEB_STYLES = {
 
 
 def carrier_web(f: ProofFacts, rng: random.Random, split: data.Split) -> Page:
+    f.store_shown = False  # the carrier's page names the carrier, not the shop
     carrier = f.carrier or rng.choice(["docomo", "au", "softbank"])
     f.carrier = carrier
     f.store = data.Store(

@@ -241,7 +241,10 @@ def glare(img: Array, rng: random.Random, corners: list[tuple[float, float]], n:
             continue
         yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
         spot = np.exp(-(((xx - cx) / (r * rng.uniform(1.0, 2.5))) ** 2 + ((yy - cy) / r) ** 2))
-        out[y0:y1, x0:x1] += (rng.uniform(60, 140) * spot)[..., None]
+        # Screen blend with a capped strength: a reflection washes text out but (on an
+        # acceptable photo) does not erase it, so the label "readable" stays true.
+        a = (rng.uniform(0.25, 0.55) * spot)[..., None]
+        out[y0:y1, x0:x1] = 255.0 - (255.0 - out[y0:y1, x0:x1]) * (1.0 - a)
     return np.clip(out, 0, 255).astype(np.uint8)
 
 

@@ -164,7 +164,7 @@ def _ios_rows(dev: Device, english: bool, rng: random.Random) -> list[tuple[str,
         sim += [
             ("Modem Firmware", f"{rng.randint(1, 3)}.{rng.randint(0, 80):02d}.{rng.randint(0, 9)}")
         ]
-        return top + sim
+        return [*top, *sim, None, ("SEID", ">"), None, ("Certificate Trust Settings", ">")]
     top = [
         ("名前", name),
         ("iOSバージョン", ver),
@@ -194,7 +194,17 @@ def _ios_rows(dev: Device, english: bool, rng: random.Random) -> list[tuple[str,
             f"{rng.randint(1, 3)}.{rng.randint(0, 80):02d}.{rng.randint(0, 9)}",
         )
     ]
-    return top + sim
+    # The real list goes on below the SIM group; without these rows a tall screen would end
+    # in a blank half, which no real 情報 screen shows.
+    return [
+        *top,
+        *sim,
+        None,
+        ("SEID", ">"),
+        None,
+        ("証明書信頼設定", ">"),
+        ("法律に基づく情報", ">"),
+    ]
 
 
 def render_ios_about(
@@ -215,21 +225,31 @@ def render_ios_about(
     p = _Painter(w, h, bg, split)
     u = p.u
     y = p.status_bar(fg, rng, True) if status_bar else 12 * u
-    p.text((16 * u, y + 10 * u), "‹ 一般" if not english else "‹ General", 17, (10, 132, 255))
+    p.text((16 * u, y + 10 * u), "< 一般" if not english else "< General", 17, (10, 132, 255))
     p.text((w / 2, y + 10 * u), "情報" if not english else "About", 17, fg, anchor="ma")
     y += 56 * u
     rows = _ios_rows(dev, english, rng)
-    # Scroll so that the SIM group is on screen, as a subscriber would before taking the photo.
+    # Scroll so that the whole IMEI group is on screen, as a subscriber would before taking
+    # the photo; where exactly it sits on the screen varies.
     row_h = 44 * u
     gap = 34 * u
-    total = sum(gap if r is None else row_h for r in rows)
+    offsets, pos = [], 0.0
+    for r in rows:
+        offsets.append(pos)
+        pos += gap if r is None else row_h
+    total = pos
     visible = h - y - 20 * u
-    scroll = max(0.0, total - visible) * rng.uniform(0.92, 1.0)
+    imei_rows = [
+        i for i, r in enumerate(rows) if r is not None and r[0] in ("IMEI", "IMEI2", "EID")
+    ]
+    group_top, group_end = offsets[imei_rows[0]], offsets[imei_rows[-1]] + row_h
+    lo = max(0.0, group_end - visible + row_h)
+    hi = max(lo, min(group_top - row_h, total - visible))
+    scroll = rng.uniform(lo, hi)
     y -= scroll
     content = ScreenContent(
         np.zeros(1), "ios_about_en" if english else "ios_about", dark, status_bar
     )
-    content.shown_model = dev.model.name
     left, right = 16 * u, w - 16 * u
     for r in rows:
         if r is None:
@@ -262,6 +282,8 @@ def render_ios_about(
                 content.imei_box = box
         if label in ("シリアル番号", "Serial Number"):
             content.shown_serial = value
+        if label in ("機種名", "Model Name"):
+            content.shown_model = value
         y += row_h
     content.image = np.asarray(p.img)
     return content
