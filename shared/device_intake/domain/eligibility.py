@@ -258,7 +258,8 @@ def decide(
 
     _check_category(run, facts, plan)
     _check_carrier_conditions(run, facts, plan, docs.get(DocumentKind.PROOF))
-    _check_inspection_flags(run, docs)
+    screenless = facts.device.category in plan.policy.screenless_categories
+    _check_inspection_flags(run, docs, screenless=screenless)
 
     model = _resolve_model(run, facts, plan, lookup)
     released_on = _release_date(run, facts, model, plan)
@@ -274,7 +275,7 @@ def decide(
 
     requirement = document_requirement(plan, effective_after, effective_over)
     _check_documents(run, requirement, docs)
-    _check_identifiers(run, facts, docs)
+    _check_identifiers(run, facts, docs, screenless=screenless)
     _check_model_on_proof(run, facts, model, docs.get(DocumentKind.PROOF), lookup)
     dates_plausible = _check_purchase_date(run, facts, proof_date, released_on, plan)
     # Rejecting for age needs an age we are sure of: the subscriber's own "over 5 years", or
@@ -425,12 +426,23 @@ def _check_carrier_conditions(
             run.add("carrier.proof", CheckOutcome.PASS)
 
 
-def _check_inspection_flags(run: _Run, docs: dict[DocumentKind, InspectionResult]) -> None:
+def _check_inspection_flags(
+    run: _Run, docs: dict[DocumentKind, InspectionResult], *, screenless: bool
+) -> None:
     for kind in (DocumentKind.FRONT, DocumentKind.BACK, DocumentKind.PROOF):
         doc = docs.get(kind)
         if doc is None:
             continue
         for flag in doc.flags:
+            if screenless and kind is DocumentKind.FRONT and flag is ReasonCode.IMEI_NOT_FOUND:
+                # A router or earbuds cannot show their number on a screen (000 asks for the
+                # number on the screen); the proof and the reviewer carry the identity.
+                run.add(
+                    f"inspection.{kind}",
+                    CheckOutcome.INFO,
+                    detail="no screen to show the identifier on",
+                )
+                continue
             run.add(f"inspection.{kind}", flag_outcome(flag), flag, f"{kind} flagged {flag}")
         # Doubt about a field is weighed by the rule that reads the field (an unsure IMEI
         # that matches the typed one is fine); doubt about the photo itself (a borderline
@@ -623,7 +635,11 @@ def _doc_imeis(doc: InspectionResult | None) -> list[str]:
 
 
 def _check_identifiers(
-    run: _Run, facts: RegistrationFacts, docs: dict[DocumentKind, InspectionResult]
+    run: _Run,
+    facts: RegistrationFacts,
+    docs: dict[DocumentKind, InspectionResult],
+    *,
+    screenless: bool,
 ) -> None:
     device = facts.device
     declared_imei: str | None = None
@@ -676,7 +692,7 @@ def _check_identifiers(
                     ReasonCode.IMEI_MISMATCH,
                     "typed serial differs from the serial on the front photo",
                 )
-        elif (declared_imei or declared_serial) and not front.flags:
+        elif (declared_imei or declared_serial) and not front.flags and not screenless:
             # The seed asks for the identifier typed in item 4 to be shown on the screen. A
             # photo already flagged (too dark, blurry...) is re-taken anyway: no second code.
             run.add(

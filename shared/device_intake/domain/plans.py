@@ -165,6 +165,11 @@ class Policy(_Strict):
     purchase_before_release_grace_days: int = 45
     # A catalog release date and a declared one further apart than this get a reviewer note.
     release_date_tolerance_days: int = 31
+    # Devices with no screen to show their IMEI/serial on (the front-photo rule of 000 assumes
+    # one): the identifier is not demanded on the front photo.
+    screenless_categories: list[Category] = Field(
+        default_factory=lambda: ["router", "wireless_earbuds"]
+    )
 
 
 class Plan(_Strict):

@@ -410,3 +410,18 @@ def test_checks_name_the_document_they_are_about():
     decision = run(make_facts(), [front(flags=("BLURRY",)), back()])
     (blurry,) = [c for c in decision.checks if c.code == "BLURRY"]
     assert blurry.document == "front"
+
+
+@pytest.mark.parametrize(
+    ("plan_id", "category"), [("vision-hikari", "router"), ("smart-care-m", "wireless_earbuds")]
+)
+def test_screenless_device_is_not_asked_to_show_its_number_on_a_screen(plan_id, category):
+    facts = make_facts(plan_id, category=category, imei=None, serial="SN0012345678")
+    docs = [front((), flags=("IMEI_NOT_FOUND",)), back()]
+    decision = run(facts, docs, catalog=FakeCatalog(phone(category=category)))
+    assert decision.decision == "APPROVED", decision.checks
+
+
+def test_a_phone_must_show_its_number_on_the_front_photo():
+    decision = run(make_facts(), [front((), flags=("IMEI_NOT_FOUND",)), back()])
+    assert decision.reasons == ["IMEI_NOT_FOUND"]
