@@ -167,9 +167,7 @@ class Policy(_Strict):
     release_date_tolerance_days: int = 31
     # Devices with no screen to show their IMEI/serial on (the front-photo rule of 000 assumes
     # one): the identifier is not demanded on the front photo.
-    screenless_categories: list[Category] = Field(
-        default_factory=lambda: ["router", "wireless_earbuds"]
-    )
+    screenless_categories: tuple[Category, ...] = ("router", "wireless_earbuds")
 
 
 class Plan(_Strict):
