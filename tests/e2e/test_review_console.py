@@ -108,6 +108,14 @@ def test_reviewer_signs_in_claims_inspects_and_approves(
     assert page.evaluate(UNLABELLED) == []
     shoot(page, "desktop-02-review-item")
 
+    # Reject needs a reason code.
+    page.uncheck("input[name=reason][value=MODEL_NOT_IN_CATALOG]")
+    page.click("#facts-title")
+    page.keyboard.press("r")
+    assert "reason code" in page.inner_text("#decision-error")
+    assert page.is_hidden("#confirm-bar")
+    page.check("input[name=reason][value=MODEL_NOT_IN_CATALOG]")
+
     # Edit a field, leave a note with markup in it, approve with the keyboard.
     page.fill("#field-front-serial", "F2LXK0AAHG7F")
     page.fill("#decision-note", XSS)

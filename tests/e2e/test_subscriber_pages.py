@@ -313,3 +313,22 @@ def test_device_bought_after_enrolment_registers_with_photos_when_there_is_no_pr
     assert page.input_value("#identifier") == ""
     assert page.input_value("#category") == ""
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_the_content_security_policy_blocks_inline_script(
+    stack: Any, phone_context: Any, new_page: Any
+) -> None:
+    page = new_page(phone_context)
+    page.goto(stack.web_url)
+    page.wait_for_selector("#nosession-title")  # no token: the page says where to come from
+    page.evaluate(
+        """() => { const s = document.createElement('script');
+                   s.textContent = 'window.__inline = 1';
+                   document.head.append(s); }"""
+    )
+    assert page.evaluate("window.__inline") is None
+    for _ in range(20):  # the console report of the violation arrives asynchronously
+        if any(e.startswith("csp:") for e in page.errors):  # type: ignore[attr-defined]
+            break
+        page.wait_for_timeout(100)
+    assert any(e.startswith("csp:") for e in page.errors)  # type: ignore[attr-defined]
