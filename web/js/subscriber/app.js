@@ -45,9 +45,12 @@ function newWizard() {
   return new RegistrationWizard({
     me,
     main,
-    onRegistered: (id, uploaded) => {
+    onRegistered: (id, uploaded, failed) => {
       wizard = null; // the next 新規登録 starts from an empty form
-      flash = { message: "登録を受け付けました。アップロードした写真を確認しています。", uploaded: uploaded || [] };
+      const message = failed
+        ? "端末情報を登録しました。一部の写真をアップロードできませんでした。下の「写真をアップロードする」からもう一度お試しください。"
+        : "登録を受け付けました。アップロードした写真を確認しています。";
+      flash = { message, uploaded: uploaded || [], failed: Boolean(failed) };
       window.location.hash = `#/registrations/${encodeURIComponent(id)}`;
     },
   });

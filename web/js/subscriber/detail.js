@@ -97,7 +97,7 @@ export class RegistrationDetail {
     this.docsArea = h("div", { id: "documents" });
     replace(this.main,
       h("h1", { id: "detail-title", tabindex: "-1" }, "登録内容の確認"),
-      this.flash && this.flash.message ? h("div", { class: "notice ok", role: "status" }, this.flash.message) : null,
+      this.flash && this.flash.message ? h("div", { class: this.flash.failed ? "notice warn" : "notice ok", role: "status", id: "flash" }, this.flash.message) : null,
       h("div", { class: "card" },
         h("dl", { class: "summary-list" },
           h("div", null, h("dt", null, "種別"), h("dd", null, categoryLabel(dev.category))),

@@ -43,7 +43,7 @@ function fillSelect(select, placeholder, options, otherLabel) {
  */
 export class RegistrationWizard {
   /**
-   * @param {{me: any, main: HTMLElement, onRegistered: (id: string) => void}} deps
+   * @param {{me: any, main: HTMLElement, onRegistered: (id: string, uploaded: string[], failed: number) => void}} deps
    */
   constructor({ me, main, onRegistered }) {
     this.me = me;
@@ -607,6 +607,6 @@ export class RegistrationWizard {
       }
     }
     announce(failed ? "登録しました。一部の写真をアップロードできませんでした。" : "登録しました。写真を確認しています。");
-    this.onRegistered(registration.id, uploaded);
+    this.onRegistered(registration.id, uploaded, failed);
   }
 }
