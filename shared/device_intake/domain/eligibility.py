@@ -191,7 +191,7 @@ class _Run:
         )
 
 
-_PROOF_RULES = ("model.proof", "carrier.proof", "purchase_window", "purchase_date")
+_PROOF_RULES = ("model.proof", "carrier.proof", "seller.proof", "purchase_window", "purchase_date")
 
 
 def _document_of(rule: str) -> DocumentKind | None:
@@ -277,6 +277,7 @@ def decide(
     _check_documents(run, requirement, docs)
     _check_identifiers(run, facts, docs, screenless=screenless)
     _check_model_on_proof(run, facts, model, docs.get(DocumentKind.PROOF), lookup)
+    _check_seller(run, plan, docs.get(DocumentKind.PROOF))
     dates_plausible = _check_purchase_date(run, facts, proof_date, released_on, plan)
     # Rejecting for age needs an age we are sure of: the subscriber's own "over 5 years", or
     # a catalog date checked against a source (the catalog marks guesses "unverified").
@@ -812,6 +813,20 @@ def _check_model_on_proof(
             CheckOutcome.REVIEW,
             ReasonCode.MODEL_MISMATCH,
             "model on the proof does not match the declared model",
+        )
+
+
+def _check_seller(run: _Run, plan: Plan, proof: InspectionResult | None) -> None:
+    if proof is None or not proof.fields.store_name:
+        return
+    seller = _fold(proof.fields.store_name)
+    hits = [m for m in plan.policy.private_sale_markers if _fold(m) and _fold(m) in seller]
+    if hits:
+        run.add(
+            "seller.proof",
+            CheckOutcome.REVIEW,
+            ReasonCode.PURCHASED_FROM_INDIVIDUAL,
+            f"seller on the proof matches {hits[0]!r}",
         )
 
 

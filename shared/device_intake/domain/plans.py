@@ -168,6 +168,23 @@ class Policy(_Strict):
     # Devices with no screen to show their IMEI/serial on (the front-photo rule of 000 assumes
     # one): the identifier is not demanded on the front photo.
     screenless_categories: tuple[Category, ...] = ("router", "wireless_earbuds")
+    # Sellers that mean a sale between individuals (000: 「家族・知人・フリーマーケット・
+    # オークション等の個人間による購入・譲受した端末は保険対象外」; 002 (14); 001/003 ⑤).
+    # Review, not rejection: business shops also sell on some of these sites.
+    private_sale_markers: tuple[str, ...] = (
+        "メルカリ",
+        "mercari",
+        "ラクマ",
+        "rakuma",
+        "ヤフオク",
+        "ヤフーオークション",
+        "yahoo!オークション",
+        "paypayフリマ",
+        "ジモティー",
+        "フリマ",
+        "オークション",
+        "個人売買",
+    )
 
 
 class Plan(_Strict):

@@ -54,6 +54,7 @@ class ReasonCode(StrEnum):
     DECLARATION_MISMATCH = "DECLARATION_MISMATCH"  # form answers contradicted by documents/catalog
     DECLARATION_INCOMPLETE = "DECLARATION_INCOMPLETE"  # a required form answer is missing
     INSPECTION_UNCERTAIN = "INSPECTION_UNCERTAIN"  # the engine is unsure of a reading
+    PURCHASED_FROM_INDIVIDUAL = "PURCHASED_FROM_INDIVIDUAL"  # proof from a flea market/auction
     # --- pipeline / upload policy ---
     UPLOAD_OUTSIDE_PREFIX = "UPLOAD_OUTSIDE_PREFIX"
     INSPECTION_FAILED = "INSPECTION_FAILED"

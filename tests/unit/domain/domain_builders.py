@@ -163,6 +163,7 @@ def proof(
     carrier: str | None = None,
     serial: str | None = None,
     uncertain: tuple[str, ...] = (),
+    store_name: str | None = None,
 ) -> InspectionResult:
     return InspectionResult.model_validate(
         {
@@ -175,6 +176,7 @@ def proof(
                 "imeis": list(imeis),
                 "carrier": carrier,
                 "serial": serial,
+                "store_name": store_name,
             },
             "uncertain": list(uncertain),
         }

@@ -425,3 +425,18 @@ def test_screenless_device_is_not_asked_to_show_its_number_on_a_screen(plan_id, 
 def test_a_phone_must_show_its_number_on_the_front_photo():
     decision = run(make_facts(), [front((), flags=("IMEI_NOT_FOUND",)), back()])
     assert decision.reasons == ["IMEI_NOT_FOUND"]
+
+
+# 000: 家族・知人・フリーマーケット・オークション等の個人間による購入・譲受した端末は保険対象外
+@pytest.mark.parametrize("seller", ["メルカリ", "ヤフオク!", "PayPayフリマ", "Yahoo!オークション"])
+def test_proof_from_a_marketplace_between_individuals_goes_to_review(seller):
+    docs = [*photos(), proof(date(2023, 10, 1), store_name=seller)]
+    decision = run(make_facts(), docs)
+    assert decision.decision == "NEEDS_REVIEW"
+    assert decision.reasons == ["PURCHASED_FROM_INDIVIDUAL"]
+
+
+@pytest.mark.parametrize("seller", ["ヨドバシカメラ", "docomoショップ 渋谷店", "Apple Store"])
+def test_proof_from_a_shop_passes(seller):
+    docs = [*photos(), proof(date(2023, 10, 1), store_name=seller)]
+    assert run(make_facts(), docs).decision == "APPROVED"
