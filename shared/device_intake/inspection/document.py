@@ -73,44 +73,112 @@ def to_gray(image: np.ndarray) -> np.ndarray:
 
 
 def find_page(image: np.ndarray) -> PageGeometry:
-    """Where the sheet of paper is, and whether it is cut by the picture's border."""
+    """Where the sheet of paper is, and whether it is cut by the picture's border.
+
+    First the sheet's outline as a closed quadrilateral of edges (robust to a light desk
+    or a hand under the paper); when there is none, the largest bright, unsaturated region
+    (a sheet running off the picture has no closed outline) and the sides it touches.
+    """
     gray_full = to_gray(image)
     h_full, w_full = gray_full.shape[:2]
     gray, scale = _small(gray_full)
+    full = _full_quad(w_full, h_full)
+    quad = _edge_quad(gray)
+    if quad is not None:
+        return PageGeometry(_to_full(quad, scale, w_full, h_full), False, ())
+    colour = image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    small_colour = cv2.resize(colour, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_AREA)
+    blob = _paper_blob(gray, small_colour)
+    if blob is None:
+        return PageGeometry(full, True, ())
+    sheet, quad = blob
+    h, w = gray.shape[:2]
+    cut = _cut_sides(sheet.reshape(-1, 2), w, h)
+    return PageGeometry(_to_full(quad, scale, w_full, h_full), False, cut)
+
+
+def _to_full(quad: np.ndarray, scale: float, w_full: int, h_full: int) -> np.ndarray:
+    return np.clip(quad / scale, 0, [w_full - 1, h_full - 1]).astype(np.float32)
+
+
+def _quad_of(contour: np.ndarray) -> np.ndarray | None:
+    hull = cv2.convexHull(contour)
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.01, 0.02, 0.03, 0.05):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            return order_quad(approx.reshape(4, 2).astype(np.float32))
+    return None
+
+
+def _edge_quad(gray: np.ndarray) -> np.ndarray | None:
+    """The largest convex 4-corner outline of edges, well inside the picture."""
     h, w = gray.shape[:2]
     blur = cv2.GaussianBlur(gray, (5, 5), 0)
-    _, bright = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    # Close the text strokes so the sheet is one blob; the kernel scales with the picture.
+    edges = cv2.Canny(blur, 30, 90)
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
+        area = cv2.contourArea(cv2.convexHull(contour)) / float(h * w)
+        if area < MIN_PAGE_AREA or area > 0.97:
+            continue
+        quad = _quad_of(contour)
+        if quad is None:
+            continue
+        # The hull must really be a quadrilateral (a sheet), not a blob with 4 extremes.
+        if cv2.contourArea(quad) < 0.9 * cv2.contourArea(cv2.convexHull(contour)):
+            continue
+        margin = 3
+        if (quad[:, 0].min() <= margin or quad[:, 1].min() <= margin
+                or quad[:, 0].max() >= w - 1 - margin or quad[:, 1].max() >= h - 1 - margin):
+            return None  # touches the border: let the region test decide what is cut
+        if not _is_paper_inside(gray, quad):
+            continue
+        return quad
+    return None
+
+
+def _is_paper_inside(gray: np.ndarray, quad: np.ndarray) -> bool:
+    """Paper is brighter than what surrounds it (a screen or a dark table)."""
+    mask = np.zeros_like(gray)
+    cv2.fillConvexPoly(mask, quad.astype(np.int32), 255)
+    inside = gray[mask > 0]
+    outside = gray[mask == 0]
+    if inside.size == 0:
+        return False
+    if outside.size < 50:
+        return True
+    return float(np.median(inside)) > float(np.median(outside)) + 10.0
+
+
+def _paper_blob(
+    gray: np.ndarray, colour: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(contour, quad) of the bright unsaturated region, or None for a flat image."""
+    h, w = gray.shape[:2]
+    hsv = cv2.cvtColor(colour, cv2.COLOR_BGR2HSV)
+    value = cv2.GaussianBlur(hsv[:, :, 2], (5, 5), 0)
+    paper_level = float(np.percentile(value, 95))
+    bright = ((value > paper_level - 35) & (hsv[:, :, 1] < 60)).astype(np.uint8) * 255
     k = max(5, (min(h, w) // 40) | 1)
     closed = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    closed = cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
     contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    full = _full_quad(w_full, h_full)
     if not contours:
-        return PageGeometry(full, True, ())
+        return None
     sheet = max(contours, key=cv2.contourArea)
     area = cv2.contourArea(sheet) / float(h * w)
-    # Contrast between the sheet and the rest: a flat image has no second "background".
     mask = np.zeros_like(gray)
     cv2.drawContours(mask, [sheet], -1, 255, thickness=-1)
     outside = gray[mask == 0]
     inside = gray[mask > 0]
     contrast = float(np.median(inside) - np.median(outside)) if outside.size > 50 else 0.0
     if area >= FLAT_AREA or area < MIN_PAGE_AREA or contrast < 25.0:
-        return PageGeometry(full, True, ())
-    hull = cv2.convexHull(sheet)
-    quad = None
-    peri = cv2.arcLength(hull, True)
-    for eps in (0.01, 0.02, 0.03, 0.05, 0.08):
-        approx = cv2.approxPolyDP(hull, eps * peri, True)
-        if len(approx) == 4:
-            quad = approx.reshape(4, 2).astype(np.float32)
-            break
+        return None
+    quad = _quad_of(sheet)
     if quad is None:
-        quad = cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32)
-    quad = order_quad(quad)
-    cut = _cut_sides(sheet.reshape(-1, 2), w, h)
-    quad_full = np.clip(quad / scale, 0, [w_full - 1, h_full - 1]).astype(np.float32)
-    return PageGeometry(quad_full, False, cut)
+        quad = order_quad(cv2.boxPoints(cv2.minAreaRect(cv2.convexHull(sheet))))
+    return sheet, quad
 
 
 def _cut_sides(points: np.ndarray, w: int, h: int) -> tuple[str, ...]:
@@ -129,6 +197,38 @@ def _cut_sides(points: np.ndarray, w: int, h: int) -> tuple[str, ...]:
             if extent > EDGE_TOUCH_SHARE * length:
                 sides.append(name)
     return tuple(sides)
+
+
+def text_cut_at_border(gray: np.ndarray) -> tuple[str, ...]:
+    """Sides of a flat image through which characters are cut (a cropped document).
+
+    Glyph strokes crossing the border show up as several short dark runs in the outermost
+    pixel rows, continuing a few pixels inward; a UI bar, a frame line or a dark-mode
+    background is one long run and does not count.
+    """
+    h, w = gray.shape[:2]
+    if h < 20 or w < 20:
+        return ()
+    _, dark = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    strips = {
+        "top": (dark[0:2, :].max(axis=0), dark[3:6, :].max(axis=0)),
+        "bottom": (dark[h - 2 : h, :].max(axis=0), dark[h - 6 : h - 3, :].max(axis=0)),
+        "left": (dark[:, 0:2].max(axis=1), dark[:, 3:6].max(axis=1)),
+        "right": (dark[:, w - 2 : w].max(axis=1), dark[:, w - 6 : w - 3].max(axis=1)),
+    }
+    cut = []
+    for side, (edge, inner) in strips.items():
+        both = (edge & inner).astype(np.int8)
+        length = both.size
+        if both.sum() == 0 or both.mean() > 0.4:
+            continue
+        edges = np.diff(np.concatenate([[0], both, [0]]))
+        starts = np.flatnonzero(edges == 1)
+        ends = np.flatnonzero(edges == -1)
+        short = [(e - s_) for s_, e in zip(starts, ends, strict=True) if e - s_ < 0.06 * length]
+        if len(short) >= 3:
+            cut.append(side)
+    return tuple(cut)
 
 
 def estimate_text_height(gray: np.ndarray) -> float | None:
