@@ -43,7 +43,8 @@ def test_subscriber_registers_a_device_with_generated_photos_and_sees_the_result
     token = stack.mint_subscriber_token("keitai-support-plus", ENROLLED)
     api = Api(stack.api_url, token)
     catalog = api.call("GET", "/api/catalog/models?category=smartphone", expect=200)
-    model = next(m for m in catalog["models"] if m["name"] == front.model_name)
+    model = next((m for m in catalog["models"] if m["name"] == front.model_name), None)
+    assert model, f"generated device {front.model_name!r} is not in the catalog"
 
     page = new_page(phone_context)
     _open_as_subscriber(page, stack, token)
