@@ -39,6 +39,7 @@ from device_intake.inspection.document import (
     map_box,
     prepare_page,
     quality,
+    text_cut_at_border,
     to_gray,
 )
 from device_intake.inspection.loading import LoadedDocument
@@ -115,7 +116,7 @@ def _inspect_image(doc: LoadedDocument, ocr: OcrEngine) -> InspectionResult:
     flags = _field_flags(fields)
     uncertain: list[str] = []
 
-    if geometry.cut_sides or (geometry.flat and _text_cut_at_edge(lines, page)):
+    if geometry.cut_sides or (geometry.flat and _flat_page_cut(image, lines, page)):
         flags.append(ReasonCode.PARTIAL_DOCUMENT)
 
     missing = bool(flags)
@@ -333,6 +334,10 @@ def _ocr_text_height(lines: list[OcrLine], page: PreparedPage) -> float | None:
         return None
     # Line boxes include ascenders/descenders: ~1.15x the character height.
     return float(np.median(heights)) / 1.15 / page.scale
+
+
+def _flat_page_cut(image: np.ndarray, lines: list[OcrLine], page: PreparedPage) -> bool:
+    return bool(text_cut_at_border(to_gray(image))) or _text_cut_at_edge(lines, page)
 
 
 def _text_cut_at_edge(lines: list[OcrLine], page: PreparedPage) -> bool:
