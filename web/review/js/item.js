@@ -156,7 +156,9 @@ class ReviewItemPage {
 
   decisionPanel(v) {
     const current = new Set([...(v.decision ? v.decision.reasons.map((r) => r.code) : []), ...(v.documents || []).flatMap((d) => d.flags || [])]);
-    this.reasonBoxes = REASON_CODES.map((code) => h("label", { class: "reason-option" },
+    // Codes the pipeline sends that this page does not know yet still get a checkbox.
+    const codes = [...REASON_CODES, ...[...current].filter((c) => !REASON_CODES.includes(c))];
+    this.reasonBoxes = codes.map((code) => h("label", { class: "reason-option" },
       h("input", { type: "checkbox", name: "reason", value: code, checked: current.has(code) }), ` ${code}`));
     this.note = h("textarea", { id: "decision-note", name: "note", maxlength: "2000", rows: "3" });
     this.decisionError = h("p", { class: "field-error", id: "decision-error", role: "alert" });
