@@ -176,6 +176,7 @@ class LocalStack:
         parameters: dict[str, Any] | None = None,
         env: dict[str, str] | None = None,
         log_level: str = "WARNING",
+        stack_name: str | None = None,
     ) -> None:
         self._log_level = log_level
         self.host = host
@@ -187,7 +188,7 @@ class LocalStack:
         self.retry_delay = retry_delay
         self._parameters = parameters or {}
         self._extra_env = env or {}
-        self.stack_name = f"device-intake-{uuid.uuid4().hex[:8]}"
+        self.stack_name = stack_name or f"device-intake-{uuid.uuid4().hex[:8]}"
         self.reviewer_password = secrets.token_urlsafe(9)
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self._kid = uuid.uuid4().hex[:16]
@@ -330,9 +331,11 @@ class LocalStack:
             attrs[(logical, "Arn")] = f"arn:aws:dynamodb:{region}:{ACCOUNT}:table/{name}"
 
         for logical in resources(tpl, "AWS::SecretsManager::Secret"):
+            # Referenced by name (Secrets Manager accepts a name where an ARN goes): the
+            # ARN's random suffix would make env.json unusable for `sam local`.
             name = f"{self.stack_name}/{logical}"
-            arn = sm.create_secret(Name=name, SecretString=secrets.token_urlsafe(48))["ARN"]
-            refs[logical] = arn
+            sm.create_secret(Name=name, SecretString=secrets.token_urlsafe(48))
+            refs[logical] = name
 
         for logical, spec in resources(tpl, "AWS::S3::Bucket").items():
             props = spec.get("Properties", {})
@@ -412,12 +415,15 @@ class LocalStack:
         ev = self._evaluator
         env: dict[str, str] = {}
         global_env = tpl.get("Globals", {}).get("Function", {}).get("Environment", {})
-        env.update({k: str(v) for k, v in ev(global_env.get("Variables", {})).items()})
+        # None = AWS::NoValue (e.g. AWS_ENDPOINT_URL outside sam local): not set at all.
+        env.update({k: str(v) for k, v in ev(global_env.get("Variables", {})).items()
+                    if v is not None})
         functions = resources(tpl, "AWS::Serverless::Function")
         for logical, spec in functions.items():
             variables = spec["Properties"].get("Environment", {}).get("Variables", {})
             for key, value in ev(variables).items():
-                if key not in ("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL"):
+                if value is not None and key not in ("POWERTOOLS_SERVICE_NAME",
+                                                     "POWERTOOLS_LOG_LEVEL"):
                     env[key] = str(value)
             for event in spec["Properties"].get("Events", {}).values():
                 if event["Type"] == "SQS":
@@ -780,13 +786,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--moto-port", type=int, default=0)
     parser.add_argument("--web-dir", type=Path)
+    parser.add_argument("--stack-name", default="device-intake-local",
+                        help="prefix of every resource name (env.json assumes the default)")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stderr,
                         level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s %(message)s")
     stack = LocalStack(args.port, host=args.host, moto_port=args.moto_port, web_dir=args.web_dir,
-                       log_level="DEBUG" if args.verbose else "WARNING")
+                       log_level="DEBUG" if args.verbose else "WARNING",
+                       stack_name=args.stack_name)
     with stack:
         print(_banner(stack), flush=True)
         try:
