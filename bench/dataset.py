@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,38 +40,68 @@ class Item:
 
 
 def generator_version() -> str:
+    """A fingerprint of what the generator would produce: its sources plus the OUTPUT of
+    the domain helpers it uses (date formatting, model list), so that other commits to
+    those modules invalidate the cache only when they change a rendered string."""
+    from datetime import date
+
+    from tests.generator import data as gdata
+
     h = hashlib.sha256()
-    paths = sorted((REPO / "tests" / "generator").glob("*.py"))
-    domain = REPO / "shared" / "device_intake" / "domain"
-    paths += [domain / "dates.py", domain / "catalog.py", domain / "data" / "models.csv"]
-    for p in paths:
-        if p.exists():
-            h.update(p.name.encode())
-            h.update(p.read_bytes())
+    for p in sorted((REPO / "tests" / "generator").glob("*.py")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    samples = [date(2019, 4, 30), date(2019, 5, 1), date(2023, 9, 22), date(2024, 12, 5)]
+    for fmt in gdata.date_formats():
+        h.update(fmt.encode())
+        for d in samples:
+            h.update(gdata.format_date(d, fmt).encode())
+    gdata._models.cache_clear()
+    for m in gdata._models():
+        h.update(f"{m.maker}|{m.name}|{m.category}|{m.released_on}".encode())
     return h.hexdigest()[:12]
 
 
+def _generate_into(
+    folder: str, family: str, split: str, params: dict[str, Any], seed: int, key: str
+) -> None:
+    from tests.generator import CaseSpec, generate
+
+    case = generate(CaseSpec(family, split, params), seed)  # type: ignore[arg-type]
+    Path(folder, case.filename).write_bytes(case.data)
+    label = {**case.label, "content_type": case.content_type}
+    Path(folder, f"{key}.json").write_text(json.dumps(label, ensure_ascii=False), encoding="utf-8")
+
+
 def generated_items(
-    split: str, n: int, kinds: set[str] | None, *, version: str | None = None, log: Any = None
+    split: str,
+    n: int,
+    kinds: set[str] | None,
+    *,
+    version: str | None = None,
+    jobs: int = 1,
 ) -> list[Item]:
     """``n`` generated cases of ``split`` (from the cache, generating what is missing)."""
-    from tests.generator import generate, iter_specs
+    from tests.generator import iter_specs
 
     folder = CACHE / (version or generator_version()) / split
     folder.mkdir(parents=True, exist_ok=True)
-    items: list[Item] = []
+    specs = []
     for spec, seed in iter_specs(split, n, kinds=kinds):  # type: ignore[arg-type]
         key = f"{seed}-{spec.family}-{'-'.join(f'{k}{v}' for k, v in sorted(spec.params.items()))}"
-        meta = folder / f"{key}.json"
-        if meta.exists():
-            label = json.loads(meta.read_text(encoding="utf-8"))
+        specs.append((spec, seed, key))
+    missing = [(s, seed, key) for s, seed, key in specs if not (folder / f"{key}.json").exists()]
+    if missing:
+        args = [(str(folder), s.family, s.split, s.params, seed, key) for s, seed, key in missing]
+        if jobs > 1:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                list(pool.map(_generate_into, *zip(*args, strict=True)))
         else:
-            case = generate(spec, seed)
-            (folder / case.filename).write_bytes(case.data)
-            label = {**case.label, "content_type": case.content_type}
-            meta.write_text(json.dumps(label, ensure_ascii=False), encoding="utf-8")
-            if log:
-                log(f"generated {split} {case.filename}")
+            for a in args:
+                _generate_into(*a)
+    items: list[Item] = []
+    for _spec, _seed, key in specs:
+        label = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
         items.append(
             Item(
                 id=f"{split}/{label['filename']}",

@@ -249,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         default=40,
         help="cases per split for the slow naive baseline (default 40)",
     )
+    ap.add_argument("--gen-jobs", type=int, default=1, help="processes generating missing cases")
     ap.add_argument("--generate-only", action="store_true", help="fill the cache and stop")
     args = ap.parse_args(argv)
     engines = [e for e in args.engines.split(",") if e]
@@ -267,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     items: dict[str, list[Item]] = {}
     for split in splits:
         _log(f"preparing {n} {split} cases (generator {version})")
-        items[split] = generated_items(split, n, kinds, version=version)
+        items[split] = generated_items(split, n, kinds, version=version, jobs=args.gen_jobs)
     if not args.no_invoices and not args.quick and (kinds is None or "proof" in kinds):
         items["invoices"] = invoice_items()
     probe = [] if args.no_probe or args.quick else _probe_items(version)

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from tests.generator import data
-from tests.generator.scene import font
+from tests.generator.scene import font, latin_only
 
 
 @dataclass
@@ -60,6 +60,8 @@ class Page:
         fill: tuple[int, int, int] = (20, 20, 20),
         path: Path | None = None,
     ) -> tuple[int, int, int, int]:
+        if path is not None and not latin_only(s):
+            path = None  # DejaVu has no kana/kanji: never draw tofu where a label expects text
         f = font(path or self.face, max(6, round(size)))
         self.d.text((x, y), s, font=f, fill=fill, anchor=anchor)
         box = self.d.textbbox((x, y), s, font=f, anchor=anchor)

@@ -25,6 +25,11 @@ def font(path: Path, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(path), size)
 
 
+def latin_only(s: str) -> bool:
+    """True when the DejaVu faces can draw ``s`` (Latin, punctuation, ¥, arrows)."""
+    return all(ord(c) < 0x2E80 for c in s)
+
+
 # --- backgrounds --------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from tests.generator import data
-from tests.generator.scene import font
+from tests.generator.scene import font, latin_only
 
 
 @dataclass
@@ -104,6 +104,8 @@ class _Painter:
         anchor: str = "la",
         path: Path | None = None,
     ) -> tuple[int, int, int, int]:
+        if path is not None and not latin_only(s):
+            path = None  # DejaVu has no kana/kanji
         f = font(path or self.jp, max(8, round(size * self.u)))
         self.d.text(xy, s, font=f, fill=fill, anchor=anchor)
         x0, y0, x1, y1 = self.d.textbbox(xy, s, font=f, anchor=anchor)
