@@ -25,7 +25,14 @@ import numpy as np
 from device_intake.domain.documents import Box, DocumentKind, InspectionResult
 from device_intake.domain.reasons import ReasonCode
 from device_intake.inspection import quality
-from device_intake.inspection.device import GEOMETRY_LONG_SIDE, Region, find_device, rectify
+from device_intake.inspection.device import (
+    GEOMETRY_LONG_SIDE,
+    FaceFeatures,
+    Region,
+    face_features,
+    find_device,
+    rectify,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +40,8 @@ RECTIFIED_LONG_SIDE = 900
 # Glyph-like components in rows on the rectified device: a settings screen has 60+,
 # a back has a logo word at most.
 FRONT_GLYPHS = 40
+# Canny edge pixels per 1000 in the middle of a back below which there is no logo (a case).
+NO_LOGO = 2.2
 
 
 class Photo(Protocol):
@@ -54,6 +63,7 @@ class BackFeatures:
     streaks: int = 0
     light_rim: float = 0.0
     sharpness: float = 0.0
+    logo: float = 0.0
 
 
 def _box(label: str, points: np.ndarray) -> Box:
@@ -130,6 +140,30 @@ def rim_line_strength(gray: np.ndarray) -> float:
     return best
 
 
+def logo_detail(gray: np.ndarray) -> float:
+    """Sharp detail in the middle of the back (logo, word mark): edge pixels per 1000.
+
+    Every bare back carries a logo or word mark between the camera and the bottom; an
+    opaque case covers it with a uniform surface. Glare and lighting gradients are soft,
+    so they produce no Canny edges at these thresholds.
+    """
+    h, w = gray.shape[:2]
+    region = gray[int(h * 0.3) : int(h * 0.78), int(w * 0.3) : int(w * 0.7)]
+    if region.size == 0:
+        return 0.0
+    region = cv2.GaussianBlur(region, (3, 3), 0).astype(np.float32)
+    # A black phone's logo is only ~20 grey levels above its body: stretch dim regions
+    # (at most 3x, so that sensor noise on a plain case stays below the thresholds).
+    lo, hi = np.percentile(region, (1, 99))
+    if float(np.median(region)) < 70:
+        gain = min(3.0, 120.0 / max(1.0, float(hi - lo)))
+        stretched = np.clip((region - lo) * gain, 0, 255).astype(np.uint8)
+    else:
+        stretched = region.astype(np.uint8)
+    edges = cv2.Canny(stretched, 25, 60, L2gradient=True)
+    return 1000.0 * float(np.count_nonzero(edges)) / float(region.size)
+
+
 def glare_streaks(gray: np.ndarray) -> int:
     """Long straight bright bands crossing the device (reflections on a clear case)."""
     h, w = gray.shape[:2]
@@ -181,6 +215,7 @@ def measure(image: np.ndarray, region: Region) -> BackFeatures:
         rim_line=rim_line_strength(gray),
         streaks=glare_streaks(gray),
         light_rim=light_rim_contrast(dev),
+        logo=logo_detail(gray),
     )
 
 
@@ -196,37 +231,65 @@ def inspect_back(doc: Photo) -> InspectionResult:
     flags: list[ReasonCode] = []
     if light.too_dark:
         flags.append(ReasonCode.TOO_DARK)
+    if max(w, h) < quality.MIN_IMAGE_LONG_SIDE:
+        flags.append(ReasonCode.LOW_RESOLUTION)
     dev = finding.device
     if dev is None:
-        if ReasonCode.TOO_DARK not in flags:
+        if quality.edge_sharpness(gray_small) < quality.BLUR_EDGE:
+            flags.append(ReasonCode.BLURRY)
+        elif ReasonCode.TOO_DARK not in flags:
             flags.append(ReasonCode.WRONG_SUBJECT)
-        result.flags = flags
+        result.flags = _ordered(flags)
         return result
     result.boxes.append(_box("device", dev.quad))
     if finding.partial:
         flags.append(ReasonCode.PARTIAL_FRAME)
     feats = measure(image, dev)
     region_small = _crop_small(gray_small, dev, scale)
-    feats.sharpness = quality.sharpness(region_small)
-    if feats.sharpness < quality.BLUR_SHARPNESS:
+    feats.sharpness = quality.edge_sharpness(region_small)
+    if feats.sharpness < quality.BLUR_EDGE:
         flags.append(ReasonCode.BLURRY)
-    if min(dev.size) < quality.MIN_SCREEN_SHORT_SIDE or max(w, h) < quality.MIN_IMAGE_LONG_SIDE:
+    if min(dev.size) < quality.MIN_SCREEN_SHORT_SIDE:
         flags.append(ReasonCode.LOW_RESOLUTION)
-    if feats.glyphs >= FRONT_GLYPHS:
-        flags.append(ReasonCode.FRONT_SIDE_SHOWN)
-    elif _case_attached(feats, finding.partial):
-        flags.append(ReasonCode.CASE_ATTACHED)
-    result.flags = sorted(set(flags), key=list(ReasonCode).index)
-    log.info("back inspected flags=%s features=%s", ",".join(result.flags) or "-", feats)
+    face = cv2.cvtColor(_upright(dev, image), cv2.COLOR_BGR2GRAY)
+    ring = face_features(face)
+    judged = not any(f in flags for f in (ReasonCode.TOO_DARK, ReasonCode.BLURRY))
+    if judged:
+        if feats.glyphs >= FRONT_GLYPHS and ring.band_dark >= 0.5:
+            flags.append(ReasonCode.FRONT_SIDE_SHOWN)
+        elif feats.glyphs >= FRONT_GLYPHS or _document_like(feats, ring):
+            flags.append(ReasonCode.WRONG_SUBJECT)
+        elif not finding.partial and _case_attached(feats):
+            flags.append(ReasonCode.CASE_ATTACHED)
+    result.flags = _ordered(flags)
+    log.info(
+        "back inspected flags=%s glyphs=%d logo=%.1f aspect=%.2f band_dark=%.2f sharp=%.3f",
+        ",".join(result.flags) or "-",
+        feats.glyphs,
+        feats.logo,
+        feats.aspect,
+        ring.band_dark,
+        feats.sharpness,
+    )
     return result
 
 
-def _case_attached(f: BackFeatures, partial: bool) -> bool:
-    if not partial and f.aspect < 1.25:
+def _document_like(f: BackFeatures, ring: FaceFeatures) -> bool:
+    """A box or paper: printed text on a light, uniform face with a paper-like aspect."""
+    return f.glyphs >= 20 and ring.band_dark < 0.3 and 1.35 <= f.aspect <= 1.75
+
+
+def _case_attached(f: BackFeatures) -> bool:
+    if f.aspect < 1.2:
         return True  # book-type case opened flat: two panels side by side
-    if f.streaks >= 2 and f.light_rim > 12:
-        return True  # clear case
-    return f.rim_line > 10
+    if f.streaks >= 2:
+        return True  # clear case: straight glare streaks across the whole back
+    return f.logo < NO_LOGO  # opaque case: no logo or word mark in the middle
+
+
+def _ordered(flags: list[ReasonCode]) -> list[ReasonCode]:
+    order = list(ReasonCode)
+    return sorted(set(flags), key=order.index)
 
 
 def _crop_small(gray_small: np.ndarray, region: Region, scale: float) -> np.ndarray:

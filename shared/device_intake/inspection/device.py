@@ -412,11 +412,16 @@ def find_device(
         support = _edge_support(cv2.approxPolyDP(cv2.convexHull(blob), 2.0, True), edges)
         quad_area = max(1.0, float(cv2.contourArea(quad)))
         fill = min(1.0, float(cv2.contourArea(blob)) / quad_area)
-        score = support * fill**2
+        quality_score = support * fill**2
         finding.notes.append(f"{name}: support={support:.2f} fill={fill:.2f}")
+        if quality_score < MIN_OUTLINE_SCORE:
+            continue
+        # Among well-supported outlines the biggest wins: a phone printed on a box, or the
+        # screen inside a phone, is also a good quad but the object is the outer one.
+        score = quad_area * (1.0 if quality_score >= 0.45 else 0.5)
         if best is None or score > best[0]:
             best = (score, blob)
-    if best is None or best[0] < MIN_OUTLINE_SCORE:
+    if best is None:
         finding.notes.append("no device outline")
         return finding
     blob = best[1]
@@ -460,3 +465,42 @@ def _find_screen(small: np.ndarray, device_contour: np.ndarray, scale: float) ->
         if best is not None:
             return best
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class FaceFeatures:
+    """What the rectified device face looks like near its outline and in its middle."""
+
+    band_dark: float  # share of the 1.5-4 % ring that is dark (black glass round a screen)
+    band_std: float  # grey-level spread in that ring (uniform glass / body / case = low)
+    band_mean: float
+    centre_mean: float
+
+
+def face_features(face_gray: np.ndarray) -> FaceFeatures:
+    """Measure the ring just inside the outline and the centre of an upright device face."""
+    h, w = face_gray.shape[:2]
+    short = min(h, w)
+    a, b = max(1, round(short * 0.015)), max(2, round(short * 0.04))
+    ring = np.zeros((h, w), bool)
+    ring[a : h - a, a : w - a] = True
+    ring[b : h - b, b : w - b] = False
+    # Corners are rounded (background shows there): leave them out.
+    ring[: int(h * 0.1), : int(w * 0.15)] = False
+    ring[: int(h * 0.1), w - int(w * 0.15) :] = False
+    ring[h - int(h * 0.1) :, : int(w * 0.15)] = False
+    ring[h - int(h * 0.1) :, w - int(w * 0.15) :] = False
+    vals = face_gray[ring].astype(np.float32)
+    centre = face_gray[int(h * 0.2) : int(h * 0.8), int(w * 0.2) : int(w * 0.8)]
+    if vals.size == 0 or centre.size == 0:
+        return FaceFeatures(0.0, 0.0, 0.0, 0.0)
+    return FaceFeatures(
+        band_dark=float(np.mean(vals < DARK_GLASS)),
+        band_std=float(vals.std()),
+        band_mean=float(vals.mean()),
+        centre_mean=float(centre.mean()),
+    )
+
+
+# Grey level below which the ring round a screen counts as black glass.
+DARK_GLASS = 60

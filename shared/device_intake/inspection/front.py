@@ -22,6 +22,7 @@ from device_intake.inspection.device import (
     GEOMETRY_LONG_SIDE,
     DeviceFinding,
     Region,
+    face_features,
     find_device,
     rectify,
     unwarp_points,
@@ -117,7 +118,7 @@ def inspect_front(doc: Photo, ocr: OcrEngine) -> InspectionResult:
 
     # --- photo defects (not meaningful for a screenshot)
     if not verdict.is_screenshot:
-        flags.extend(_photo_flags(finding, light, gray_small, text.screen, scale))
+        flags.extend(_photo_flags(finding, light, gray_small, text.screen, scale, image))
     screen_text = text.screen
     if not result.fields.imei and not result.fields.serial:
         if screen_text.invalid_imei_rows:
@@ -206,28 +207,43 @@ def _photo_flags(
     gray_small: np.ndarray,
     text: ScreenText,
     scale: float,
+    image: np.ndarray,
 ) -> list[ReasonCode]:
     flags: list[ReasonCode] = []
     if light.too_dark:
         flags.append(ReasonCode.TOO_DARK)
+    h, w = image.shape[:2]
+    if max(h, w) < quality.MIN_IMAGE_LONG_SIDE:
+        flags.append(ReasonCode.LOW_RESOLUTION)
     dev = finding.device
-    has_text = text.text_line_count >= 2 or bool(text.imeis) or text.serial is not None
+    has_id = bool(text.imeis) or text.serial is not None or bool(text.invalid_imei_rows)
     if dev is None:
-        if not has_text:
+        if quality.edge_sharpness(gray_small) < quality.BLUR_EDGE:
+            flags.append(ReasonCode.BLURRY)
+        elif not has_id and ReasonCode.TOO_DARK not in flags:
             flags.append(ReasonCode.WRONG_SUBJECT)
         return flags
     if finding.partial:
         flags.append(ReasonCode.PARTIAL_FRAME)
     region_small = _crop_small(gray_small, dev, scale)
-    if quality.sharpness(region_small) < quality.BLUR_SHARPNESS:
+    if quality.edge_sharpness(region_small) < quality.BLUR_EDGE:
         flags.append(ReasonCode.BLURRY)
-    short_side = min(dev.size)
-    if (
-        short_side < quality.MIN_SCREEN_SHORT_SIDE
-        or max(finding.image_size) < quality.MIN_IMAGE_LONG_SIDE
-    ):
+    if min(dev.size) < quality.MIN_SCREEN_SHORT_SIDE:
         flags.append(ReasonCode.LOW_RESOLUTION)
-    if not has_text and ReasonCode.TOO_DARK not in flags and ReasonCode.BLURRY not in flags:
+    if any(f in flags for f in (ReasonCode.TOO_DARK, ReasonCode.BLURRY, ReasonCode.LOW_RESOLUTION)):
+        return flags
+    face = quality.to_gray(rectify(image, dev.quad, max_long_side=900)[0])
+    ring = face_features(face)
+    glyphs = text.text_line_count
+    screen_share = (
+        finding.screen.area_fraction / max(dev.area_fraction, 1e-6) if finding.screen else 1.0
+    )
+    if screen_share < 0.5 or (
+        ring.band_dark < 0.3 and 1.35 <= dev.aspect <= 1.75 and glyphs >= 4 and not text.imeis
+    ):
+        # A phone printed on a box (small "screen" in a big face) or a paper document.
+        flags.append(ReasonCode.WRONG_SUBJECT)
+    elif not has_id and ring.band_dark < 0.3 and glyphs < 4:
         flags.append(ReasonCode.BACK_SIDE_SHOWN)
     return flags
 
