@@ -446,14 +446,14 @@ class LocalStack:
         """Tests only: swap the OCR engine of an inspect container for the given double."""
         if self._inspector is None or not hasattr(module, "InspectDeps"):
             return
-        real = module.deps
+        real = getattr(module, "deps")  # noqa: B009 - handler modules are loaded dynamically
         override = self._inspector
 
         @functools.cache
         def deps_with_double() -> Any:
             return dataclasses.replace(real(), inspector=override)
 
-        module.deps = deps_with_double
+        setattr(module, "deps", deps_with_double)  # noqa: B010 - a dynamically loaded module
 
     def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
         """Invoke a template function with an event, as Lambda would (own container)."""
@@ -599,7 +599,7 @@ class LocalStack:
         thread.start()
 
 
-def _sqs_record(message: dict[str, Any], arn: str, region: str) -> dict[str, Any]:
+def _sqs_record(message: Any, arn: str, region: str) -> dict[str, Any]:
     return {
         "messageId": message["MessageId"],
         "receiptHandle": message["ReceiptHandle"],
@@ -699,7 +699,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             b64 = False
         except UnicodeDecodeError:
             text, b64 = base64.b64encode(body).decode(), True
-        event = {
+        event: dict[str, Any] = {
             "version": "2.0",
             "routeKey": "$default",
             "rawPath": path,

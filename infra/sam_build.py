@@ -19,7 +19,8 @@ SAM = ROOT / ".sam-venv" / "bin" / "sam"
 
 def zip_functions() -> tuple[list[str], list[str]]:
     """(zip function ids, image function ids) of the template."""
-    zips, images = [], []
+    zips: list[str] = []
+    images: list[str] = []
     for logical, spec in resources(template(), "AWS::Serverless::Function").items():
         (images if spec["Properties"].get("PackageType") == "Image" else zips).append(logical)
     return sorted(zips), sorted(images)

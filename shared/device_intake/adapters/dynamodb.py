@@ -76,7 +76,7 @@ class DynamoRegistrationRepository:
     def _items(self, pk: str, prefix: str | None = None) -> list[dict[str, Any]]:
         from boto3.dynamodb.conditions import Key
 
-        cond = Key("pk").eq(pk)
+        cond: Any = Key("pk").eq(pk)
         if prefix:
             cond = cond & Key("sk").begins_with(prefix)
         items: list[dict[str, Any]] = []

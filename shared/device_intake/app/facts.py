@@ -29,7 +29,7 @@ def registration_facts(
         enrolled_on=registration.enrolled_on,
         submitted_on=max(parse_iso(registration.created_at).date(), registration.enrolled_on),
         device=DeviceFacts(
-            category=d.category,  # type: ignore[arg-type]  # validated by the API model
+            category=d.category,
             maker=d.maker,
             model=d.model,
             model_id=d.model_id,

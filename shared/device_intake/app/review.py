@@ -121,7 +121,7 @@ def decide(
             raise InvalidInput(f"registration has no {kind.value} document")
     previous = registration.decision
     record = DecisionRecord(
-        decision=decision,  # type: ignore[arg-type]  # validated by the API model
+        decision=decision,
         reasons=reasons,
         coverage_starts_on=_coverage_start(registration, now) if decision == "APPROVED" else None,
         decided_at=iso(now),
