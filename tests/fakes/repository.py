@@ -294,6 +294,7 @@ class InMemoryDocumentStore:
     def __init__(self, bucket: str = "uploads") -> None:
         self.bucket = bucket
         self.objects: dict[str, tuple[bytes, str]] = {}
+        self.abandoned: set[str] = set()
 
     def presigned_upload(
         self, key: str, *, content_type: str, max_bytes: int, expires_in: int
@@ -312,6 +313,9 @@ class InMemoryDocumentStore:
 
     def presigned_view(self, key: str, expires_in: int) -> str:
         return f"memory://{self.bucket}/{key}"
+
+    def mark_abandoned(self, key: str, version_id: str | None) -> None:
+        self.abandoned.add(key)
 
 
 class InMemoryDecisionQueue:

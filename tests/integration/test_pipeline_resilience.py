@@ -175,6 +175,8 @@ def test_object_outside_any_registration_prefix_is_rejected_with_a_reason(
         marker = _wait(lambda k=key: repo.processed_object(bucket, k, _version(s3, bucket, k)))
         assert marker.outcome == "REJECTED_OBJECT"
         assert marker.reason == "UPLOAD_OUTSIDE_PREFIX"
+        tags = s3.get_object_tagging(Bucket=bucket, Key=key)["TagSet"]
+        assert {"Key": "intake-abandoned", "Value": "true"} in tags  # lifecycle expires it
 
 
 def test_upload_to_a_stale_ticket_is_rejected_and_the_slot_untouched(

@@ -59,6 +59,17 @@ class S3DocumentStore:
     def put(self, key: str, data: bytes, content_type: str) -> None:
         self._s3.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
 
+    def mark_abandoned(self, key: str, version_id: str | None) -> None:
+        # Matches the "expire-abandoned-uploads" lifecycle rule of template.yaml.
+        kwargs: dict[str, Any] = {
+            "Bucket": self.bucket,
+            "Key": key,
+            "Tagging": {"TagSet": [{"Key": "intake-abandoned", "Value": "true"}]},
+        }
+        if version_id:
+            kwargs["VersionId"] = version_id
+        self._s3.put_object_tagging(**kwargs)
+
     def presigned_view(self, key: str, expires_in: int) -> str:
         url: str = self._s3.generate_presigned_url(
             "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires_in

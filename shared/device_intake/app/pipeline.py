@@ -114,7 +114,11 @@ def handle_uploaded_object(obj: UploadedObject, deps: InspectDeps, *, now: datet
             )
         )
         log.warning("upload outside prefix", extra={"reason": ReasonCode.UPLOAD_OUTSIDE_PREFIX})
-        return Outcome.REJECTED_OBJECT if written else Outcome.DUPLICATE
+        if not written:
+            return Outcome.DUPLICATE
+        if deps.store.head(obj.key, obj.version_id) is not None:
+            deps.store.mark_abandoned(obj.key, obj.version_id)
+        return Outcome.REJECTED_OBJECT
     registration_id, kind = parsed
     if not repo.begin_inspection(registration_id, kind, obj.key, obj.version_id, iso(now)):
         return Outcome.DUPLICATE

@@ -177,6 +177,10 @@ class DocumentStore(Protocol):
 
     def presigned_view(self, key: str, expires_in: int) -> str: ...
 
+    def mark_abandoned(self, key: str, version_id: str | None) -> None:
+        """Tag an object no slot will ever use, so the bucket's lifecycle rule expires it."""
+        ...
+
 
 class DecisionQueue(Protocol):
     def request_decision(self, registration_id: str) -> None: ...

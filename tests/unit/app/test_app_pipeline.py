@@ -111,6 +111,7 @@ def test_an_object_of_no_slot_is_marked_outside_prefix() -> None:
     assert outcome is Outcome.REJECTED_OBJECT
     assert world.repo.processed_object("uploads-bucket", key, "v1").reason == (
         "UPLOAD_OUTSIDE_PREFIX")
+    assert key in world.store.abandoned  # left to the lifecycle rule
 
 
 def test_decision_is_requested_only_when_the_documents_are_complete() -> None:
