@@ -117,6 +117,11 @@ def score(items: list[Item], results: dict[str, dict[str, Any]]) -> dict[str, An
                 for it, r in kp
                 if (it.fields.get("price_jpy") or it.fields.get("price")) and not it.expected_flags
             )
+            k["serial_on_proof"] = _acc(
+                norm(r.get("fields", {}).get("serial")) == norm(it.fields["serial"])
+                for it, r in kp
+                if it.fields.get("serial") and not it.expected_flags
+            )
             k["imei_on_proof"] = _acc(
                 it.fields["imei"] in (r.get("fields", {}).get("imeis") or [])
                 for it, r in kp

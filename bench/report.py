@@ -79,6 +79,7 @@ def _kind_rows(
             ("store", "", lambda e: _rate(k(e).get("store"))),
             ("price (¥)", "", lambda e: _rate(k(e).get("price"))),
             ("IMEI on proof", "", lambda e: _rate(k(e).get("imei_on_proof"))),
+            ("serial on proof", "", lambda e: _rate(k(e).get("serial_on_proof"))),
         ]
     rows += [
         (

@@ -175,7 +175,10 @@ def make_facts(
     if with_id is None:
         with_id = rng.random() < 0.5
     entry = data.pick_tac(rng, apple=model.maker == "Apple")
-    imei = data.make_imei(rng, entry.tac) if with_id else None
+    # Apple receipts and warranty cards often print the serial number instead of the IMEI.
+    by_serial = bool(with_id) and model.maker == "Apple" and rng.random() < 0.35
+    imei = data.make_imei(rng, entry.tac) if with_id and not by_serial else None
+    serial = data.make_serial(rng, apple=True) if by_serial else None
     fmt = data.pick_date_format(rng, purchase)
     price = rng.randrange(19800, 249800, 100)
     return ProofFacts(
@@ -183,7 +186,7 @@ def make_facts(
         model=model if with_model else None,
         model_text=model_text if with_model else None,
         imei=imei,
-        serial=None,
+        serial=serial,
         store=st,
         branch=rng.choice(data.BRANCHES),
         price=price,
@@ -192,6 +195,15 @@ def make_facts(
         date_format=fmt,
         purchase_label=None,
     )
+
+
+def _ident(f: ProofFacts, rng: random.Random, imei_labels: list[str]) -> tuple[str, str] | None:
+    """The device identifier row, if the document has one: IMEI, or a serial number."""
+    if f.imei:
+        return rng.choice(imei_labels), f.imei
+    if f.serial:
+        return rng.choice(["シリアル番号", "製造番号", "S/N"]), f.serial
+    return None
 
 
 def _d(f: ProofFacts, d: date) -> str:
@@ -248,12 +260,8 @@ def receipt(f: ProofFacts, rng: random.Random, split: data.Split) -> Page:
     else:
         p.line(rng.choice(["スマートフォン本体", "携帯電話機", "通信機器"]), s)
         p.line(f"   1点  {_yen(f.price, rng)}", s, align="right")
-    if f.imei:
-        p.line(
-            f"{rng.choice(['製造番号', 'IMEI', 'シリアル/IMEI'])}: {f.imei}",
-            s * 0.9,
-            path=p.mono if rng.random() < 0.5 else None,
-        )
+    if ident := _ident(f, rng, ["製造番号", "IMEI", "シリアル/IMEI"]):
+        p.line(f"{ident[0]}: {ident[1]}", s * 0.9, path=p.mono if rng.random() < 0.5 else None)
     extra = 0
     if rng.random() < 0.5:
         extra = rng.choice([1980, 2480, 3980])
@@ -317,8 +325,8 @@ def contract(f: ProofFacts, rng: random.Random, split: data.Split) -> Page:
         p.kv("機種名", f.model_text, s)
     else:
         p.kv("商品", rng.choice(["スマートフォン", "移動機一式"]), s)
-    if f.imei:
-        p.kv(rng.choice(["製造番号", "IMEI", "製造番号(IMEI)"]), f.imei, s)
+    if ident := _ident(f, rng, ["製造番号", "IMEI", "製造番号(IMEI)"]):
+        p.kv(*ident, s)
     p.kv("販売店", f"{f.store.name} {f.branch}", s)
     p.rule()
     p.line("■ お支払い", s * 1.2)
@@ -374,8 +382,8 @@ def order_email(f: ProofFacts, rng: random.Random, split: data.Split) -> Page:
         _distractor(p, f, "お届け予定日", f.purchase_date + timedelta(days=rng.randint(3, 6)), s)
     p.rule()
     p.line(f.model_text or rng.choice(["スマートフォン 1点", "ご注文の商品 1点"]), s)
-    if f.imei:
-        p.kv("IMEI", f.imei, s)
+    if ident := _ident(f, rng, ["IMEI"]):
+        p.kv(*ident, s)
     p.kv("商品の小計", _yen(f.price, rng), s)
     p.kv("配送料・手数料", "¥0", s)
     p.kv("ご請求額", _yen(f.price, rng), s * 1.2)
@@ -401,8 +409,8 @@ def warranty(f: ProofFacts, rng: random.Random, split: data.Split) -> Page:
     p.kv("品名", "スマートフォン", s)
     if f.model_text:
         p.kv("型名", f.model_text, s)
-    if f.imei:
-        p.kv("製造番号", f.imei, s)
+    if ident := _ident(f, rng, ["製造番号"]):
+        p.kv(*ident, s)
     p.kv("保証期間", "お買上げ日より1年間", s)
     _purchase_line(p, f, ["お買上げ日", "ご購入日"], s, rng)
     if f.purchase_date:
@@ -452,8 +460,8 @@ def carrier_web(f: ProofFacts, rng: random.Random, split: data.Split) -> Page:
     p.line(rng.choice(["＜移動機情報＞", "＜機種情報＞"]), s * 1.1)
     if f.model_text:
         p.kv("機種名", f.model_text, s)
-    if f.imei:
-        p.kv(rng.choice(["製造番号", "IMEI"]), f.imei, s)
+    if ident := _ident(f, rng, ["製造番号", "IMEI"]):
+        p.kv(*ident, s)
     p.kv("機種代金", _yen(f.price, rng), s)
     p.rule()
     if f.purchase_date:

@@ -61,6 +61,8 @@ def test_purchase_date_in_the_label_is_the_one_drawn_under_a_purchase_label() ->
         assert drawn, f"no drawn text reads as {purchase} ({label['params']['date_format']})"
         model = label["fields"]["model_name"]
         assert any(model in t for t in case.texts)
+        if label["fields"]["serial"]:
+            assert any(label["fields"]["serial"] in t for t in case.texts)
         if label["fields"]["imei"]:
             assert is_valid_imei(label["fields"]["imei"])
             assert any(label["fields"]["imei"] in t for t in case.texts)
