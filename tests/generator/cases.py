@@ -142,13 +142,21 @@ def _shoot(
     landscape_ok: bool = False,
     glare_spots: int | None = None,
     bg_kind: str | None = None,
+    text_px: float | None = None,
 ) -> _Shot:
-    """Photograph ``obj`` (RGBA) on a background; ``partial`` lets the frame cut the object."""
+    """Photograph ``obj`` (RGBA) on a background; ``partial`` lets the frame cut the object.
+
+    ``text_px``: height in object pixels of the text that must stay legible; the object is
+    then shown large enough for that text to be at least 16 px tall in the photo.
+    """
     rng = ctx.rng
     w, h = _photo_size(ctx, landscape_ok=landscape_ok)
     bg = bg_kind or rng.choice(data.BACKGROUNDS[ctx.split])
     canvas = scene.background(bg, w, h, rng, ctx.nrng)
     f = rng.uniform(*fill)
+    fit = min(h / obj.shape[0], w / obj.shape[1])
+    if text_px:
+        f = min(0.95, max(f, 16.0 / (text_px * fit)))
     rot = rng.uniform(-rotation, rotation)
     persp = rng.uniform(0, perspective)
     side = rng.choice(["top", "bottom", "left", "right"])
@@ -200,6 +208,7 @@ def _shoot(
     if n_glare:
         canvas = scene.glare(canvas, rng, [tuple(map(float, q)) for q in quad], n_glare)
     params = {
+        "text_px_in_photo": round(text_px * f * fit, 1) if text_px else None,
         "photo_size": [w, h],
         "background": bg,
         "fill": round(f, 3),
@@ -316,7 +325,9 @@ def _front_photo(
 ) -> GeneratedCase:
     dev = screens.make_device(ctx.rng, ctx.split)
     obj, content, params = _front_object(ctx, dev, layout)
-    shot = _shoot(ctx, obj, fill=(0.55, 0.9), partial=partial)
+    box = content.imei_box
+    text_px = float(box[3] - box[1]) if box and not flags else None
+    shot = _shoot(ctx, obj, fill=(0.55, 0.9), partial=partial, text_px=text_px)
     params.update(shot.params)
     img = _camera_finish(ctx, shot.image, params, blur=blur, dark=dark)
     if lowres:
