@@ -672,6 +672,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._json(200, self.owner.jwks())
         elif path == "/local/reviewer-login" and self.command == "POST":
             self._login(body)
+        elif path == "/local/subscriber-token" and self.command == "POST":
+            self._subscriber_token(body)
         elif path.startswith("/api/") or path == "/api":
             self._api(parts.path, parts.query, body)
         elif self.command in ("GET", "HEAD"):
@@ -689,6 +691,20 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._json(200, {"token": self.owner.reviewer_token(str(username))})
         else:
             self._json(401, {"error": {"code": "UNAUTHORIZED", "message": "wrong credentials"}})
+
+    def _subscriber_token(self, body: bytes) -> None:
+        """Local only: what the operator's My page does (used by `device-intake process`)."""
+        try:
+            data = json.loads(body or b"{}")
+            enrolled = date.fromisoformat(str(data["enrolled_on"])).isoformat()
+            plan = str(data["plan"])
+        except (json.JSONDecodeError, KeyError, ValueError):
+            self._json(422, {"error": {"code": "VALIDATION_ERROR",
+                                       "message": "plan and enrolled_on (YYYY-MM-DD) required"}})
+            return
+        token = self.owner.mint_subscriber_token(
+            plan, enrolled, data.get("subscriber_id"), data.get("phone") or "09012345678")
+        self._json(200, {"token": token})
 
     def _api(self, path: str, query: str, body: bytes) -> None:
         headers = {k.lower(): v for k, v in self.headers.items()}

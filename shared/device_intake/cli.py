@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_process.add_argument("--plan", required=True)
     p_process.add_argument("--enrolled", required=True, help="enrollment date YYYY-MM-DD")
     p_process.add_argument("--json", action="store_true")
+    p_process.add_argument("--api", help="base URL of a running local stack (default: embed one)")
+    p_process.add_argument("--timeout", type=float, default=300.0,
+                           help="seconds to wait for all decisions")
     p_process.set_defaults(func=_cmd_process, extra_process_args=True)
     return parser
 

@@ -25,7 +25,7 @@ from device_intake.adapters.tokens import (
 )
 from device_intake.app import registrations as reg_uc
 from device_intake.app import review as review_uc
-from device_intake.app.errors import AppError
+from device_intake.app.errors import AppError, Forbidden
 from device_intake.app.ports import DocumentStore, RegistrationRepository
 from device_intake.app.records import DecisionRecord, DocumentSlot, Registration, ReviewItem
 from device_intake.app.records import parse_iso as _parse_iso
@@ -158,7 +158,14 @@ def build_resolver(deps: Callable[[], ApiDeps]) -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver(enable_validation=True)
 
     def subscriber() -> Subscriber:
-        return deps().subscribers.verify(bearer(app.current_event.headers or {}))
+        who = deps().subscribers.verify(bearer(app.current_event.headers or {}))
+        from device_intake.domain.plans import UnknownPlanError, load_plan
+
+        try:
+            load_plan(who.plan, on=who.enrolled_on)
+        except UnknownPlanError as exc:
+            raise Forbidden("this contract's plan is not covered by device registration") from exc
+        return who
 
     def reviewer() -> Reviewer:
         return deps().reviewers.verify(bearer(app.current_event.headers or {}))
