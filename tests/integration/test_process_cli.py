@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
 from device_intake.cli import main
 from device_intake.domain.documents import DocumentKind
+
 from infra.local_stack import LocalStack
 from tests.integration.support import ScriptedInspector, fresh_imei, good, unique_jpeg
 

@@ -6,10 +6,10 @@ import io
 
 import boto3
 import pytest
-from PIL import Image
-
 from device_intake.domain.catalog import ModelCatalog
 from device_intake.domain.documents import DocumentKind
+from PIL import Image
+
 from infra.local_stack import LocalStack
 from tests.generator import CaseSpec, generate
 from tests.integration.support import Client, ScriptedInspector, registration_body, upload
