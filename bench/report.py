@@ -202,6 +202,27 @@ def render(rep: dict[str, Any], targets: dict[str, Target]) -> str:
                 *_kind_rows(kind, engines, rep, split, targets),
                 "",
             ]
+        fams = sorted(
+            {
+                f
+                for e in engines
+                for f in rep["engines"][e]["splits"].get(split, {}).get("families", {})
+            }
+        )
+        if fams:
+            lines += [
+                f"### {split}: flags exactly right, per case family",
+                "",
+                "| family | " + " | ".join(engines) + " |",
+                "|---|" + "---|" * len(engines),
+            ]
+            for fam in fams:
+                cells = [
+                    _rate(rep["engines"][e]["splits"].get(split, {}).get("families", {}).get(fam))
+                    for e in engines
+                ]
+                lines.append(f"| {fam} | " + " | ".join(cells) + " |")
+            lines.append("")
         lines += [
             f"### {split}: flags (precision / recall over all kinds)",
             "",

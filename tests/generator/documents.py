@@ -119,6 +119,19 @@ class Page:
     def array(self) -> np.ndarray:
         return np.asarray(self.img)
 
+    def thermal(self, rng: random.Random) -> None:
+        """Thermal-paper print: greyer, unevenly faded ink with faint vertical head streaks."""
+        arr = np.asarray(self.img).astype(np.float32)
+        w = arr.shape[1]
+        fade = rng.uniform(0.6, 0.92)
+        nrng = np.random.default_rng(rng.randint(0, 2**31))
+        # Print-head elements differ slightly: a per-column darkness factor.
+        cols = np.clip(1 + nrng.normal(0, 0.06, w), 0.75, 1.1).astype(np.float32)
+        streak = np.convolve(cols, np.ones(5, np.float32) / 5, mode="same")
+        ink = (255.0 - arr) * fade * streak[None, :, None]
+        self.img = Image.fromarray(np.clip(255.0 - ink, 0, 255).astype(np.uint8))
+        self.d = ImageDraw.Draw(self.img)
+
     def crop_to_content(self, pad: int) -> None:
         """Receipts are cut from a roll: the page ends shortly after the last line."""
         h = int(min(self.h, self.y + pad))
@@ -282,6 +295,7 @@ def receipt(f: ProofFacts, rng: random.Random, split: data.Split) -> Page:
     p.line(f"ポイント残高 {rng.randint(0, 30000):,}pt", s * 0.85)
     p.line("上記正に領収いたしました", s * 0.85, align="center")
     p.crop_to_content(int(s * 3))
+    p.thermal(rng)
     return p
 
 
