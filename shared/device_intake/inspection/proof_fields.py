@@ -462,6 +462,19 @@ def _parse_amount(num: str) -> float | None:
         return None
 
 
+_MARK_BEFORE = re.compile(
+    r"([¥￥$€£₹]|Rs\.?|JPY|USD|EUR|INR|PLN)\s?-?\d{1,3}(?:[,.]\d{3})*(?:[.,]\d{1,2})?(?!\d|[,.]\d)"
+)
+_MARK_AFTER = re.compile(r"\d(?:[.,]\d{1,2})?\s?(円|€|EUR|USD|JPY|INR|PLN|zł)")
+
+
+def _currency_marks(text: str) -> list[str]:
+    """Currency marks that stand next to an amount (an "S" read as "$" in an id does not)."""
+    return [m.group(1) for m in _MARK_BEFORE.finditer(text)] + [
+        m.group(1) for m in _MARK_AFTER.finditer(text)
+    ]
+
+
 def _find_price(lines: list[str], fields: ProofFields, japanese: bool) -> None:
     best: tuple[int, float, int, str | None] | None = None
     for i, line in enumerate(lines):
@@ -500,8 +513,7 @@ def _find_price(lines: list[str], fields: ProofFields, japanese: bool) -> None:
     _, value, i, currency = best
     if currency is None:
         # The total line has no symbol: use the currency the document prints most.
-        marks = [_CURRENCY[m] for m in re.findall(r"[¥￥$€£₹]|円|JPY|USD|EUR|INR|PLN|Rs\.?",
-                                                   "\n".join(lines)) if m in _CURRENCY]
+        marks = [_CURRENCY[m] for m in _currency_marks("\n".join(lines)) if m in _CURRENCY]
         if marks:
             currency = max(set(marks), key=marks.count)
         elif japanese:
