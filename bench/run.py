@@ -73,17 +73,21 @@ def _run_workers(
     jobs: int,
     warmup: bool = True,
 ) -> dict[str, tuple[dict[str, dict[str, Any]], dict[str, Any]]]:
-    """Run each engine over its manifest; ``jobs`` workers at a time, each on its own core."""
+    """Run each engine over its manifest; ``jobs`` workers at a time, each on its own core.
+
+    A worker that dies (a native crash in an OCR library) is restarted after the item it
+    died on, which is recorded with the flag ``CRASH``; at most three restarts per engine.
+    """
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [0]
-    pending = list(engines)
-    running: list[tuple[str, subprocess.Popen[bytes], Path, Path, float]] = []
-    out: dict[str, tuple[dict[str, dict[str, Any]], dict[str, Any]]] = {}
+    pending: list[tuple[str, Path, int]] = [(eng, manifests[eng], 0) for eng in engines]
+    running: list[tuple[str, subprocess.Popen[bytes], Path, Path, Path, int, int, float]] = []
+    results: dict[str, dict[str, dict[str, Any]]] = {eng: {} for eng in engines}
+    summaries: dict[str, dict[str, Any]] = {eng: {"wall_s": 0.0, "restarts": 0} for eng in engines}
     while pending or running:
         while pending and len(running) < max(1, jobs):
-            eng = pending.pop(0)
-            busy = {r[0] for r in running}
-            cpu = cpus[len(busy) % len(cpus)]
-            manifest = manifests[eng]
+            eng, manifest, attempt = pending.pop(0)
+            used = {r[6] for r in running}
+            cpu = next((c for c in cpus if c not in used), cpus[0])
             res_path = workdir / f"{manifest.stem}-{eng}.jsonl"
             rss_path = workdir / f"{manifest.stem}-{eng}.rss.json"
             cmd = [sys.executable, "-m", "bench.launch", str(rss_path), "--", sys.executable]
@@ -93,28 +97,52 @@ def _run_workers(
                 cmd.append("--no-warmup")
             _log(f"engine {eng} on cpu {cpu}: {manifest.name}")
             proc = subprocess.Popen(cmd, cwd=REPO, env=_env_for(eng), stderr=subprocess.DEVNULL)
-            running.append((eng, proc, res_path, rss_path, time.time()))
+            running.append((eng, proc, manifest, res_path, rss_path, attempt, cpu, time.time()))
         time.sleep(0.5)
         for entry in list(running):
-            eng, proc, res_path, rss_path, started = entry
+            eng, proc, manifest, res_path, rss_path, attempt, _cpu, started = entry
             if proc.poll() is None:
                 continue
             running.remove(entry)
-            results: dict[str, dict[str, Any]] = {}
-            summary: dict[str, Any] = {"returncode": proc.returncode}
+            summary = summaries[eng]
+            summary["returncode"] = proc.returncode
             if res_path.exists():
                 for line in res_path.read_text(encoding="utf-8").splitlines():
                     row = json.loads(line)
                     if row.get("_summary"):
-                        summary.update(row)
+                        summary.update({k: v for k, v in row.items() if k != "_summary"})
                     else:
-                        results[row["id"]] = row
+                        results[eng][row["id"]] = row
             if rss_path.exists():
-                summary.update(json.loads(rss_path.read_text()))
-            summary["wall_s"] = round(time.time() - started, 1)
-            _log(f"engine {eng} done: {len(results)} results in {summary['wall_s']} s")
-            out[eng] = (results, summary)
-    return out
+                rss = json.loads(rss_path.read_text())
+                rss.pop("returncode", None)
+                summary["children_maxrss_mb"] = max(
+                    summary.get("children_maxrss_mb") or 0, rss.get("children_maxrss_mb") or 0
+                )
+            summary["wall_s"] = round(summary["wall_s"] + time.time() - started, 1)
+            todo = [
+                line
+                for line in manifest.read_text(encoding="utf-8").splitlines()
+                if json.loads(line)["id"] not in results[eng]
+            ]
+            if todo and attempt < 3:
+                dead = json.loads(todo[0])["id"]
+                results[eng][dead] = {
+                    "id": dead,
+                    "ms": 0.0,
+                    "flags": ["CRASH"],
+                    "fields": {},
+                    "error": f"worker exited with {proc.returncode}",
+                }
+                retry = workdir / f"{manifests[eng].stem}-retry{attempt + 1}.jsonl"
+                retry.write_text("".join(t + "\n" for t in todo[1:]), encoding="utf-8")
+                summary["restarts"] += 1
+                _log(f"engine {eng} died on {dead}; restarting after it")
+                if todo[1:]:
+                    pending.append((eng, retry, attempt + 1))
+                continue
+            _log(f"engine {eng} done: {len(results[eng])} results in {summary['wall_s']} s")
+    return {eng: (results[eng], summaries[eng]) for eng in engines}
 
 
 def _probe_items(version: str) -> list[Item]:
