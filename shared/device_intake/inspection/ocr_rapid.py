@@ -79,10 +79,12 @@ class RapidOcrEngine:
             img = np.ascontiguousarray(np.repeat(img[:, :, None], 3, axis=2))
         single_line = psm in (7, 8, 13)
         with self._lock:
+            # Always pass all three switches: rapidocr keeps the last call's choice, so a
+            # single-line read would otherwise turn detection off for the next page.
             if single_line:
                 out = self._engine(img, use_det=False, use_cls=False, use_rec=True)
             else:
-                out = self._engine(img)
+                out = self._engine(img, use_det=True, use_cls=True, use_rec=True)
         texts = list(getattr(out, "txts", None) or ())
         scores = list(getattr(out, "scores", None) or ())
         boxes = getattr(out, "boxes", None)
