@@ -139,10 +139,10 @@ def score(items: list[Item], results: dict[str, dict[str, Any]]) -> dict[str, An
     # Per family: how often the flags are exactly right (where engine owners should look).
     out["families"] = {}
     for fam in sorted({it.case for it, _ in pairs}):
-        fp = [(it, r) for it, r in pairs if it.case == fam]
+        in_family = [(it, r) for it, r in pairs if it.case == fam]
         out["families"][fam] = _acc(
             set(r.get("flags", [])) - set(it.optional_flags) == set(it.expected_flags)
-            for it, r in fp
+            for it, r in in_family
         )
     # Per-flag precision / recall, pooled over kinds (a flag means the same on every kind).
     codes = sorted(

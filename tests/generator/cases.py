@@ -206,7 +206,7 @@ def _shoot(
     canvas = scene.lighting_gradient(canvas, rng, light)
     n_glare = rng.choice([0, 0, 1, 2]) if glare_spots is None else glare_spots
     if n_glare:
-        canvas = scene.glare(canvas, rng, [tuple(map(float, q)) for q in quad], n_glare)
+        canvas = scene.glare(canvas, rng, [(float(q[0]), float(q[1])) for q in quad], n_glare)
     params = {
         "text_px_in_photo": round(text_px * f * fit, 1) if text_px else None,
         "photo_size": [w, h],
@@ -737,7 +737,7 @@ def fam_proof_no_model(ctx: _Ctx) -> GeneratedCase:
 
 def _bad_kind(ctx: _Ctx) -> Kind:
     k = ctx.p("kind", ctx.rng.choice(["front", "back", "proof"]))
-    return k  # type: ignore[no-any-return]
+    return k
 
 
 def _small_photo(ctx: _Ctx) -> Array:

@@ -215,7 +215,7 @@ class ModelInfo:
 @functools.cache
 def _models() -> tuple[ModelInfo, ...]:
     try:
-        from device_intake.domain.catalog import ModelCatalog  # type: ignore[import-not-found]
+        from device_intake.domain.catalog import ModelCatalog
 
         catalog = ModelCatalog.load()
         found = [

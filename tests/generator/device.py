@@ -144,7 +144,7 @@ def back_body(dev: Device, rng: random.Random, geo: BodyGeometry, split: data.Sp
     for y0, y1, left in ((0.18, 0.24, False), (0.27, 0.35, False), (0.25, 0.36, True)):
         x0 = 0 if left else W - btn - 2
         cv2.rectangle(out, (x0, int(bh * y0)), (x0 + btn + 2, int(bh * y1)), (*frame_col, 255), -1)
-    body = np.zeros((bh, bw, 3), np.float32)
+    body: Array = np.zeros((bh, bw, 3), np.float32)
     body[:] = dev.body_colour
     # Glass sheen: a diagonal highlight; matte backs get a weaker one.
     glossy = rng.random() < 0.6
@@ -267,7 +267,7 @@ def add_case(back: Array, rng: random.Random, case: str, split: data.Split) -> A
         out[rim : rim + h, rim : rim + w] = back
         col = np.array([235, 235, 215], np.float32)
         rimmask = (mask > 0) & ~np.pad(back[..., 3] > 0, rim)
-        base = out[..., :3].astype(np.float32)
+        base: Array = out[..., :3].astype(np.float32)
         base[rimmask] = col * 0.85
         # Slight yellowing over the whole back and a few reflection streaks.
         base = base * 0.93 + np.array([18, 16, 4], np.float32)

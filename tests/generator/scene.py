@@ -52,7 +52,7 @@ def background(kind: str, w: int, h: int, rng: random.Random, nrng: np.random.Ge
         warp = _smooth_noise(nrng, sh, sw, 40) * rng.uniform(3, 8)
         freq = rng.uniform(25, 60)
         grain = 0.5 + 0.5 * np.sin((yy * freq + warp) * math.pi)
-        tex = (0.75 + 0.35 * grain)[..., None] * base
+        tex: Array = (0.75 + 0.35 * grain)[..., None] * base
         if rng.random() < 0.5:
             tex = np.transpose(tex, (1, 0, 2))
             tex = cv2.resize(tex, (sw, sh))
@@ -70,7 +70,7 @@ def background(kind: str, w: int, h: int, rng: random.Random, nrng: np.random.Ge
             [rng.randint(190, 235), rng.randint(140, 185), rng.randint(110, 150)], np.float32
         )
         tex = np.ones((sh, sw, 3), np.float32) * np.array([rng.randint(40, 120)] * 3, np.float32)
-        mask = np.zeros((sh, sw), np.float32)
+        mask: Array = np.zeros((sh, sw), np.float32)
         cx, cy = rng.uniform(0.3, 0.7) * sw, rng.uniform(0.5, 0.9) * sh
         cv2.ellipse(
             mask,
@@ -287,7 +287,7 @@ def sensor_noise(img: Array, nrng: np.random.Generator, sigma: float) -> Array:
 def motion_blur(img: Array, rng: random.Random, length: int) -> Array:
     if length < 2:
         return img
-    k = np.zeros((length, length), np.float32)
+    k: Array = np.zeros((length, length), np.float32)
     k[length // 2, :] = 1.0 / length
     m = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), rng.uniform(0, 180), 1.0)
     k = cv2.warpAffine(k, m, (length, length))
