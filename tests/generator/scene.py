@@ -291,7 +291,7 @@ def motion_blur(img: Array, rng: random.Random, length: int) -> Array:
     k[length // 2, :] = 1.0 / length
     m = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), rng.uniform(0, 180), 1.0)
     k = cv2.warpAffine(k, m, (length, length))
-    k = k / max(1e-6, float(k.sum()))
+    k = (k / max(1e-6, float(k.sum()))).astype(np.float32)
     return cv2.filter2D(img, -1, k)
 
 
