@@ -90,6 +90,8 @@ def test_claimed_item_is_decided_by_its_holder_and_audited(
     assert entry["after"]["status"] == "APPROVED"
     assert entry["note"] == "same owner, new SIM" and entry["at"]
     assert detail["device"]["imei"] and len(detail["device"]["imei"]) == 15
+    assert detail["purchased_after_enrollment"] is False  # the subscriber's answers (item 5)
+    assert detail["release_over_5_years"] is False
     front = next(d for d in detail["documents"] if d["kind"] == "front")
     assert front["fields"]["serial"] == "F2LXK0ABCDEF"
     image = requests.get(front["image_url"], timeout=10)
@@ -122,9 +124,11 @@ def test_resubmission_request_needs_a_reason(
 ) -> None:
     rid = duplicate_imei_registration
     one = _reviewer(stack, "reviewer1")
-    one.post(f"/api/review/items/{rid}/claim")
+    claimed = one.post(f"/api/review/items/{rid}/claim")
+    assert claimed.status_code == 200, claimed.text
     response = one.post(f"/api/review/items/{rid}/decision", {"decision": "NEEDS_RESUBMISSION"})
-    assert response.status_code == 422
+    assert response.status_code == 422, response.text
     ok = one.post(f"/api/review/items/{rid}/decision",
                   {"decision": "NEEDS_RESUBMISSION", "reasons": ["BLURRY"]})
-    assert ok.status_code == 200 and ok.json()["decision"]["reasons"][0]["code"] == "BLURRY"
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["decision"]["reasons"][0]["code"] == "BLURRY"

@@ -124,6 +124,9 @@ def registration_view(
         view.subscriber_id = reg.subscriber_id
         view.plan = reg.plan
         view.enrolled_on = reg.enrolled_on
+        view.purchased_after_enrollment = reg.purchased_after_enrollment
+        view.release_over_5_years = reg.release_over_5_years
+        view.declared = dict(reg.declared)
         view.audit = [
             s.AuditView(at=e.at, actor=e.actor, action=e.action, before=e.before, after=e.after,
                         note=e.note)
@@ -162,7 +165,7 @@ def build_resolver(deps: Callable[[], ApiDeps]) -> APIGatewayHttpResolver:
         from device_intake.domain.plans import UnknownPlanError, load_plan
 
         try:
-            load_plan(who.plan, on=who.enrolled_on)
+            load_plan(who.plan, on=deps().clock().date())
         except UnknownPlanError as exc:
             raise Forbidden("this contract's plan is not covered by device registration") from exc
         return who
@@ -221,7 +224,7 @@ def build_resolver(deps: Callable[[], ApiDeps]) -> APIGatewayHttpResolver:
         who = subscriber()
         from device_intake.domain.plans import load_plan
 
-        plan = load_plan(who.plan, on=who.enrolled_on)
+        plan = load_plan(who.plan, on=deps().clock().date())  # the terms in force today
         return s.MeView(
             subscriber_id=who.subscriber_id, plan=who.plan,
             plan_name=plan.name_ja, enrolled_on=who.enrolled_on,

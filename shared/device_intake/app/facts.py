@@ -64,6 +64,7 @@ def current_inspections(registration: Registration) -> list[InspectionResult]:
 def decide_with_domain(
     registration: Registration, *, imei_registered_elsewhere: bool, today: date
 ) -> Decision:
-    plan = load_plan(registration.plan, on=registration.enrolled_on)
     facts = registration_facts(registration, imei_registered_elsewhere=imei_registered_elsewhere)
+    # The terms in force on the day the form was sent (as `device-intake decide` does).
+    plan = load_plan(registration.plan, on=facts.submitted_on)
     return decide(facts, current_inspections(registration), plan=plan, today=today)

@@ -78,14 +78,15 @@ def upload_key(registration_id: str, kind: DocumentKind) -> str:
 
 
 def documents_for(
-    plan_id: str, enrolled_on: date, purchased_after_enrollment: bool, release_over_5_years: bool
+    plan_id: str, submitted_on: date, purchased_after_enrollment: bool, release_over_5_years: bool
 ) -> tuple[list[DocumentKind], list[DocumentKind], list[list[DocumentKind]]]:
-    """(required, optional, alternatives) for a registration: the plan's documents row."""
+    """(required, optional, alternatives) for a registration: the plan's documents row, in
+    the plan version in force on the submission day."""
     from device_intake.domain.plans import load_plan
     from device_intake.domain.requirements import document_requirement
 
     row = document_requirement(
-        load_plan(plan_id, on=enrolled_on), purchased_after_enrollment, release_over_5_years
+        load_plan(plan_id, on=submitted_on), purchased_after_enrollment, release_over_5_years
     )
     order = list(DocumentKind)
     alternatives = [sorted(alt, key=order.index) for alt in row.alternatives]
@@ -128,7 +129,7 @@ def create_registration(
     """Store a new registration with one empty slot per document and a ticket for each."""
     required, optional, alternatives = documents_for(
         subscriber.plan,
-        subscriber.enrolled_on,
+        now.date(),
         request.purchased_after_enrollment,
         request.release_over_5_years,
     )

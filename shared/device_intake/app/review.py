@@ -160,5 +160,6 @@ def _coverage_start(registration: Registration, now: datetime) -> date | None:
     """A reviewer approval starts cover by the plan's rule, with today as approval date."""
     from device_intake.domain.plans import load_plan
 
-    plan = load_plan(registration.plan, on=registration.enrolled_on)
+    submitted_on = max(parse_iso(registration.created_at).date(), registration.enrolled_on)
+    plan = load_plan(registration.plan, on=submitted_on)
     return plan.coverage_starts_on(registration.enrolled_on, approved_on=now.date())

@@ -185,6 +185,9 @@ class RegistrationView(BaseModel):
     subscriber_id: str | None = None
     plan: str | None = None
     enrolled_on: date | None = None
+    purchased_after_enrollment: bool | None = None
+    release_over_5_years: bool | None = None
+    declared: dict[str, object] | None = None
     audit: list[AuditView] | None = None
 
 
