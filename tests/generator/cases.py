@@ -119,7 +119,8 @@ def _photo_size(ctx: _Ctx, *, landscape_ok: bool = False) -> tuple[int, int]:
         return int(w), int(h)
     r = ctx.rng.random()
     w, h = ctx.rng.choice(PHOTO_SIZES_12MP) if r < 0.35 else ctx.rng.choice(PHOTO_SIZES_OTHER)
-    if landscape_ok and ctx.rng.random() < 0.3:
+    # Landscape only for large photos: a portrait device in a small landscape frame is tiny.
+    if landscape_ok and max(w, h) >= 3000 and ctx.rng.random() < 0.3:
         w, h = h, w
     return w, h
 
@@ -190,8 +191,23 @@ def _shoot(
             if cut >= target:
                 break
     else:
-        while not scene.inside_margin(quad, canvas.shape, 0.02) and f > 0.2:
-            f *= 0.93
+        for _ in range(4):
+            while not scene.inside_margin(quad, canvas.shape, 0.02) and f > 0.2:
+                f *= 0.93
+                quad = scene.object_quad(
+                    canvas.shape,
+                    obj.shape,
+                    fill=f,
+                    rotation_deg=rot,
+                    perspective=persp,
+                    side=side,
+                    centre=centre,
+                )
+            if not text_px or text_px * f * fit >= 15.5:
+                break
+            # Shrinking to fit made the text too small: hold the camera straighter instead.
+            rot *= 0.5
+            f = min(0.95, 16.0 / (text_px * fit))
             quad = scene.object_quad(
                 canvas.shape,
                 obj.shape,
@@ -327,7 +343,7 @@ def _front_photo(
     obj, content, params = _front_object(ctx, dev, layout)
     box = content.imei_box
     text_px = float(box[3] - box[1]) if box and not flags else None
-    shot = _shoot(ctx, obj, fill=(0.55, 0.9), partial=partial, text_px=text_px)
+    shot = _shoot(ctx, obj, fill=(0.55, 0.9), partial=partial, text_px=text_px, landscape_ok=True)
     params.update(shot.params)
     img = _camera_finish(ctx, shot.image, params, blur=blur, dark=dark)
     if lowres:
@@ -469,7 +485,7 @@ def _back_photo(
     obj = device.back_body(dev, rng, geo, ctx.split)
     if case:
         obj = device.add_case(obj, rng, case, ctx.split)
-    shot = _shoot(ctx, obj, fill=(0.55, 0.88), partial=partial, landscape_ok=case == "book")
+    shot = _shoot(ctx, obj, fill=(0.55, 0.88), partial=partial, landscape_ok=True)
     params: dict[str, Any] = {
         "body_colour": list(dev.body_colour),
         "case": case,
