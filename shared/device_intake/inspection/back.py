@@ -235,7 +235,7 @@ def inspect_back(doc: Photo) -> InspectionResult:
         flags.append(ReasonCode.LOW_RESOLUTION)
     dev = finding.device
     if dev is None:
-        if quality.edge_sharpness(gray_small) < quality.BLUR_EDGE:
+        if quality.edge_sharpness(gray_small) < quality.BLUR_EDGE_WHOLE:
             flags.append(ReasonCode.BLURRY)
         elif ReasonCode.TOO_DARK not in flags:
             flags.append(ReasonCode.WRONG_SUBJECT)

@@ -23,6 +23,8 @@ GEOMETRY_LONG_SIDE = 1000
 TEXTURE_STD = 3.0
 # support x fill² of the best outline below which there is no device in the photo.
 MIN_OUTLINE_SCORE = 0.25
+# Share of the device outline lying on the photo border above which it is cut (PARTIAL_FRAME).
+PARTIAL_TOUCH = 0.025
 
 
 def order_quad(points: np.ndarray) -> np.ndarray:
@@ -172,7 +174,7 @@ class DeviceFinding:
 
     @property
     def partial(self) -> bool:
-        return self.device is not None and self.device.touches_border > 0.04
+        return self.device is not None and self.device.touches_border > PARTIAL_TOUCH
 
 
 def _border_sample(lab: np.ndarray, band: int) -> np.ndarray:
@@ -404,10 +406,18 @@ def find_device(
     finding = DeviceFinding(device=None, screen=None, image_size=(full_w, full_h))
     edges = _strong_edges(small)
     best: tuple[float, np.ndarray] | None = None
+    edge_touch = 0.0
+    edge_blob = None
     for name, mask in _candidate_masks(small, edges):
         blob = _best_blob(mask, 0.03)
         if blob is None:
             continue
+        touch = _blob_touching(blob, (h, w))
+        if touch > 0.45 or cv2.contourArea(blob) > 0.9 * h * w:
+            continue  # that is the background (or a texture everywhere), not an object
+        if name == "edges":
+            edge_touch = touch
+            edge_blob = blob
         quad = fit_quad(blob)
         support = _edge_support(cv2.approxPolyDP(cv2.convexHull(blob), 2.0, True), edges)
         quad_area = max(1.0, float(cv2.contourArea(quad)))
@@ -421,11 +431,18 @@ def find_device(
         score = quad_area * (1.0 if quality_score >= 0.45 else 0.5)
         if best is None or score > best[0]:
             best = (score, blob)
+    if best is None and edge_blob is not None and edge_touch >= 0.08:
+        # A device cut by the frame has no closed outline; its sharp edges running into
+        # the border are the evidence.
+        best = (0.0, edge_blob)
     if best is None:
         finding.notes.append("no device outline")
         return finding
     blob = best[1]
     device = _region(blob, (h, w), scale)
+    # Shadows and lighting can make a colour blob reach the border; only count the device
+    # as cut when its sharp outline edges reach the border too.
+    device.touches_border = min(device.touches_border, edge_touch)
     finding.device = device
     finding.screen = _find_screen(small, blob, scale)
     return finding

@@ -218,7 +218,7 @@ def _photo_flags(
     dev = finding.device
     has_id = bool(text.imeis) or text.serial is not None or bool(text.invalid_imei_rows)
     if dev is None:
-        if quality.edge_sharpness(gray_small) < quality.BLUR_EDGE:
+        if quality.edge_sharpness(gray_small) < quality.BLUR_EDGE_WHOLE:
             flags.append(ReasonCode.BLURRY)
         elif not has_id and ReasonCode.TOO_DARK not in flags:
             flags.append(ReasonCode.WRONG_SUBJECT)

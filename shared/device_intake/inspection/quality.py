@@ -20,6 +20,8 @@ DARK_P99 = 150.0
 BLUR_SHARPNESS = 60.0
 # Edge steepness (see :func:`edge_sharpness`) below which a photo is BLURRY.
 BLUR_EDGE = 0.08
+# The same for a whole photo in which no device was found (the background counts too).
+BLUR_EDGE_WHOLE = 0.14
 # Fewer pixels than this on the screen's short side cannot carry readable digits.
 MIN_SCREEN_SHORT_SIDE = 260
 # A whole photo smaller than this (long side) is LOW_RESOLUTION whatever it shows.

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from device_intake.domain.imei import find_imeis
 from device_intake.inspection.identifiers import (
     Row,
+    digits_of,
     find_rows,
     fold,
     imei_candidates,
@@ -26,7 +26,7 @@ from device_intake.inspection.ocr import DIGITS_WHITELIST, OcrEngine, OcrLine
 
 LAYOUT_TEXT_HEIGHT = 22.0  # px, median glyph height for the layout pass (speed vs. accuracy)
 ROW_TEXT_HEIGHT = 38.0  # px, glyph height for the single-row re-read
-MAX_LAYOUT_LONG_SIDE = 2200
+MAX_LAYOUT_LONG_SIDE = 3000
 BINARISE_OFFSET = 30
 
 
@@ -91,7 +91,8 @@ def estimate_text_height(gray: np.ndarray) -> float:
     )
     if glyph.sum() < 8:
         return 0.0
-    return float(np.median(hs[glyph])) / probe_scale
+    # A low percentile: keypads, barcodes and titles are bigger than the rows we read.
+    return float(np.percentile(hs[glyph], 35)) / probe_scale
 
 
 def _resize(gray: np.ndarray, scale: float) -> np.ndarray:
@@ -178,12 +179,54 @@ def _binarise(gray: np.ndarray) -> np.ndarray:
 
 
 def read_screen(screen_gray: np.ndarray, ocr: OcrEngine) -> ScreenText:
-    """Read IMEIs and the serial number from a rectified, upright screen (grayscale)."""
+    """Read IMEIs and the serial number from a rectified, upright screen (grayscale).
+
+    The first attempt (locally binarised, text sized from its glyph estimate) reads most
+    screens; only when it finds no IMEI are two more tried: grey levels as they are (tiny
+    text suffers from binarisation) and twice the size (the glyph estimate is fooled by
+    keypads and barcodes on a ``*#06#`` screen).
+    """
     gray = normalise_polarity(screen_gray)
     text_h = estimate_text_height(gray)
-    scale = min(1.0, 1000.0 / max(gray.shape[:2])) if text_h <= 0 else LAYOUT_TEXT_HEIGHT / text_h
-    scale = min(scale, 3.0, MAX_LAYOUT_LONG_SIDE / max(gray.shape[:2]))
-    layout = binarise_local(_resize(gray, scale), LAYOUT_TEXT_HEIGHT)
+    base = min(1.0, 1000.0 / max(gray.shape[:2])) if text_h <= 0 else LAYOUT_TEXT_HEIGHT / text_h
+    limit = min(3.0, MAX_LAYOUT_LONG_SIDE / max(gray.shape[:2]))
+    attempts = [(min(base, limit), True), (min(base, limit), False), (min(base * 1.8, limit), True)]
+    best: ScreenText | None = None
+    tried: set[tuple[float, bool]] = set()
+    for scale, binarise in attempts:
+        if (round(scale, 2), binarise) in tried:
+            continue
+        tried.add((round(scale, 2), binarise))
+        result = _read_once(gray, text_h, scale, binarise, ocr)
+        if best is None or _rank(result) > _rank(best):
+            best = result
+        if result.imeis:
+            break
+    assert best is not None
+    return best
+
+
+def _rank(text: ScreenText) -> tuple[int, int, int]:
+    return (len(text.imeis), int(text.serial is not None), text.text_line_count)
+
+
+def _digit_words_box(line: OcrLine) -> tuple[int, int, int, int]:
+    words = [w for w in line.words if sum(ch.isdigit() for ch in w.text) >= 2]
+    if not words:
+        return line.box
+    x0 = min(w.box[0] for w in words)
+    y0 = min(w.box[1] for w in words)
+    x1 = max(w.box[0] + w.box[2] for w in words)
+    y1 = max(w.box[1] + w.box[3] for w in words)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def _read_once(
+    gray: np.ndarray, text_h: float, scale: float, binarise: bool, ocr: OcrEngine
+) -> ScreenText:
+    layout = _resize(gray, scale)
+    if binarise:
+        layout = binarise_local(layout, LAYOUT_TEXT_HEIGHT)
     lines = ocr.read(layout, lang="jpn+eng", psm=6)
     result = ScreenText(lines=lines, scale=scale, text_height=text_h)
     result.engines.add(ocr.name)
@@ -195,37 +238,49 @@ def read_screen(screen_gray: np.ndarray, ocr: OcrEngine) -> ScreenText:
             excluded_lines.update(row.line_indexes)
     for row in rows:
         if row.kind == "imei":
-            box = _value_box(row, lines)
-            readings, rbox = _reread(gray, box, scale, ocr)
-            readings.insert(0, row.value_text)
-            imei, fifteen, corrected = imei_candidates(readings)
-            if imei is None and hasattr(ocr, "read_secondary"):
-                more, _ = _reread(gray, box, scale, ocr, secondary=True)
-                result.engines.add("rapidocr")
-                imei, fifteen, corrected = imei_candidates(readings + more)
             excluded_lines.update(row.line_indexes)
-            if imei is not None:
-                if all(v.value != imei for v in result.imeis):
-                    result.imeis.append(FoundValue("imei", imei, rbox, imei, corrected))
-                    result.corrected |= corrected
-            elif fifteen is not None:
-                result.invalid_imei_rows.append(FoundValue("imei", fifteen, rbox, fifteen))
-            else:
-                result.imei_rows_unread += 1
+            _add_imei(result, gray, _value_box(row, lines), [row.value_text], ocr, labelled=True)
         elif row.kind == "serial" and result.serial is None:
             serial = serial_from(row.value_text)
             if serial:
                 box = _value_box(row, lines)
                 x, y, w, h = (v / scale for v in box)
                 result.serial = FoundValue("serial", serial, (x, y, w, h), serial)
-    # Numbers with no (readable) label, e.g. a *#06# dialog that only lists numbers.
+    # Numbers whose label was misread or absent (a *#06# dialog may list bare numbers):
+    # any line holding 13-17 digits is re-read as a digit row and kept only if Luhn-valid.
     for k, line in enumerate(lines):
         if k in excluded_lines:
             continue
-        for imei in find_imeis(line.text):
-            if all(v.value != imei for v in result.imeis):
-                x, y, w, h = (v / scale for v in line.box)
-                result.imeis.append(FoundValue("imei", imei, (x, y, w, h), imei))
+        if 13 <= len(digits_of(line.text)) <= 17:
+            _add_imei(result, gray, _digit_words_box(line), [line.text], ocr, labelled=False)
     # Order by position on screen: IMEI (slot 1) is above IMEI2 in every layout.
     result.imeis.sort(key=lambda v: (v.box[1], v.box[0]))
     return result
+
+
+def _add_imei(
+    result: ScreenText,
+    gray: np.ndarray,
+    box: tuple[int, int, int, int],
+    first_readings: list[str],
+    ocr: OcrEngine,
+    *,
+    labelled: bool,
+) -> None:
+    readings, rbox = _reread(gray, box, result.scale, ocr)
+    readings = first_readings + readings
+    imei, fifteen, corrected = imei_candidates(readings)
+    if imei is None and hasattr(ocr, "read_secondary"):
+        more, _ = _reread(gray, box, result.scale, ocr, secondary=True)
+        result.engines.add("rapidocr")
+        imei, fifteen, corrected = imei_candidates(readings + more)
+    if imei is not None:
+        if all(v.value != imei for v in result.imeis):
+            result.imeis.append(FoundValue("imei", imei, rbox, imei, corrected))
+            result.corrected |= corrected
+    elif not labelled:
+        return
+    elif fifteen is not None:
+        result.invalid_imei_rows.append(FoundValue("imei", fifteen, rbox, fifteen))
+    else:
+        result.imei_rows_unread += 1
