@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import dataclasses
 import functools
 import importlib.util
@@ -36,7 +37,7 @@ import threading
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -50,6 +51,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from infra.template import Evaluator, parameter_defaults, resources, template
 
 ROOT = Path(__file__).resolve().parents[1]
+_ENV_LOCK = threading.RLock()
+_RUNNING: list[LocalStack] = []
 ACCOUNT = "123456789012"
 REVIEWERS = ("reviewer1", "reviewer2")
 log = logging.getLogger("local_stack")
@@ -93,23 +96,25 @@ def load_function(logical_id: str) -> ModuleType:
 
 
 class _ContainerPool:
-    """Warm handler instances of one function; a busy pool starts another (a cold start)."""
+    """Warm handler instances of one function; a busy pool starts another (a cold start).
 
-    def __init__(self, logical_id: str, prepare: Callable[[ModuleType], None]) -> None:
+    ``cold_start(logical_id)`` returns a ready module: imported, prepared and with its
+    ``deps()`` built - under the owning stack's environment, so that two stacks in one
+    process (integration and browser tests) never hand each other's table names to a
+    container.
+    """
+
+    def __init__(self, logical_id: str, cold_start: Callable[[str], ModuleType]) -> None:
         self.logical_id = logical_id
-        self._prepare = prepare
+        self._cold_start = cold_start
         self._free: list[ModuleType] = []
         self._lock = threading.Lock()
         _, self.func = function_source(logical_id)
 
     def warm(self) -> None:
-        """Start one container up front: its imports (and its clients) happen once, on one
-        thread - concurrent first imports of the same libraries can deadlock or half-load."""
-        module = load_function(self.logical_id)
-        self._prepare(module)
-        deps = getattr(module, "deps", None)
-        if callable(deps):
-            deps()
+        """Start one container up front: its imports happen once, on one thread (concurrent
+        first imports of the same libraries can deadlock or half-load)."""
+        module = self._cold_start(self.logical_id)
         with self._lock:
             self._free.append(module)
 
@@ -117,8 +122,7 @@ class _ContainerPool:
         with self._lock:
             module = self._free.pop() if self._free else None
         if module is None:
-            module = load_function(self.logical_id)
-            self._prepare(module)
+            module = self._cold_start(self.logical_id)
         try:
             return getattr(module, self.func)(event, LambdaContext(function_name=self.logical_id))
         finally:
@@ -197,6 +201,7 @@ class LocalStack:
         self._moto: Any = None
         self._http: ThreadingHTTPServer | None = None
         self._saved_env: dict[str, str | None] = {}
+        self._env: dict[str, str] = {}
         self.moto_url = ""
         self.api_url = ""
         self.web_url = ""
@@ -215,8 +220,15 @@ class LocalStack:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    @property
+    def region(self) -> str:
+        return self._env.get("AWS_DEFAULT_REGION", "ap-northeast-1")
+
     def start(self) -> None:
         endpoint = os.environ.get("AWS_ENDPOINT_URL")
+        if endpoint and _RUNNING:
+            # An endpoint set by another stack of this process is not a user's choice.
+            endpoint = None if endpoint in {s.moto_url for s in _RUNNING} else endpoint
         self._set_env(
             {
                 "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "ap-northeast-1"),
@@ -244,6 +256,7 @@ class LocalStack:
             moto_port = self._moto._server.server_address[1]
             self.moto_url = f"http://{self.host}:{moto_port}"
             self._set_env({"AWS_ENDPOINT_URL": self.moto_url})
+        _RUNNING.append(self)
         self._start_http()
         self._create_resources()
         self._configure_functions()
@@ -255,6 +268,8 @@ class LocalStack:
                 self._threads.append(thread)
 
     def stop(self) -> None:
+        if self in _RUNNING:
+            _RUNNING.remove(self)
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout=10)
@@ -270,21 +285,21 @@ class LocalStack:
                 os.environ[key] = value
 
     def _set_env(self, values: dict[str, str]) -> None:
+        """Set for the process (so ad-hoc boto3 code reaches the most recent stack) and
+        remember as this stack's own environment (see ``bound_env``)."""
         for key, value in values.items():
             self._saved_env.setdefault(key, os.environ.get(key))
             os.environ[key] = value
+            self._env[key] = value
 
     # ------------------------------------------------------------------ resources
     def _clients(self) -> tuple[Any, Any, Any, Any]:
-        import boto3
-
-        session = boto3.session.Session()
-        return (session.client("s3"), session.client("sqs"), session.client("dynamodb"),
-                session.client("secretsmanager"))
+        return (self.client("s3"), self.client("sqs"), self.client("dynamodb"),
+                self.client("secretsmanager"))
 
     def _create_resources(self) -> None:
         tpl = template()
-        region = os.environ["AWS_DEFAULT_REGION"]
+        region = self.region
         refs: dict[str, Any] = {
             **parameter_defaults(tpl),
             **self._parameters,
@@ -438,34 +453,64 @@ class LocalStack:
         env.update(self._extra_env)
         self.function_env = env
         self._set_env(env)
-        self._pools = {logical: _ContainerPool(logical, self._prepare) for logical in functions}
+        self._pools = {logical: _ContainerPool(logical, self._cold_start) for logical in functions}
         for pool in self._pools.values():
             pool.warm()
 
-    def _prepare(self, module: ModuleType) -> None:
-        """Tests only: swap the OCR engine of an inspect container for the given double."""
-        if self._inspector is None or not hasattr(module, "InspectDeps"):
-            return
-        real = getattr(module, "deps")  # noqa: B009 - handler modules are loaded dynamically
-        override = self._inspector
+    def _cold_start(self, logical_id: str) -> ModuleType:
+        """A new container of a function: module, settings and clients bound to THIS stack."""
+        with self.bound_env():
+            module = load_function(logical_id)
+            if self._inspector is not None and hasattr(module, "InspectDeps"):
+                # Tests only: swap the OCR engine of an inspect container for the double.
+                real = getattr(module, "deps")  # noqa: B009 - a dynamically loaded module
+                override = self._inspector
 
-        @functools.cache
-        def deps_with_double() -> Any:
-            return dataclasses.replace(real(), inspector=override)
+                @functools.cache
+                def deps_with_double() -> Any:
+                    return dataclasses.replace(real(), inspector=override)
 
-        setattr(module, "deps", deps_with_double)  # noqa: B010 - a dynamically loaded module
+                setattr(module, "deps", deps_with_double)  # noqa: B010
+            deps = getattr(module, "deps", None)
+            if callable(deps):
+                deps()
+        return module
+
+    @contextlib.contextmanager
+    def bound_env(self) -> Iterator[None]:
+        """os.environ as this stack's functions see it, for the duration of the block."""
+        with _ENV_LOCK:
+            saved = {key: os.environ.get(key) for key in self._env}
+            os.environ.update(self._env)
+            try:
+                yield
+            finally:
+                for key, value in saved.items():
+                    if value is None:
+                        os.environ.pop(key, None)
+                    else:
+                        os.environ[key] = value
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for THIS stack's endpoint (independent of os.environ)."""
+        import boto3
+
+        creds: dict[str, Any] = {}
+        if self._moto is not None:
+            creds = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing",
+                     "aws_session_token": "testing"}
+        session = boto3.session.Session(region_name=self.region, **creds)
+        return session.client(service, endpoint_url=self.moto_url)  # type: ignore[call-overload]
 
     def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
         """Invoke a template function with an event, as Lambda would (own container)."""
         return self._pools[logical_id].invoke(event)
 
     def _worker(self, source: _EventSource) -> None:
-        import boto3
-
-        sqs = boto3.session.Session().client("sqs")
+        sqs = self.client("sqs")
         url = self.names[source.queue_logical]
         arn = self._evaluator.attrs[(source.queue_logical, "Arn")]
-        region = os.environ["AWS_DEFAULT_REGION"]
+        region = self.region
         while not self._stop.is_set():
             try:
                 got = sqs.receive_message(
@@ -515,11 +560,9 @@ class LocalStack:
             if "SUBSCRIBER_JWT_SECRET" in self.function_env:
                 self._subscriber_secret = self.function_env["SUBSCRIBER_JWT_SECRET"]
             else:
-                import boto3
-
                 arn = self.function_env["SUBSCRIBER_JWT_SECRET_ARN"]
-                self._subscriber_secret = boto3.session.Session().client(
-                    "secretsmanager").get_secret_value(SecretId=arn)["SecretString"]
+                self._subscriber_secret = self.client("secretsmanager").get_secret_value(
+                    SecretId=arn)["SecretString"]
         return self._subscriber_secret
 
     def mint_subscriber_token(
@@ -558,10 +601,17 @@ class LocalStack:
 
     # ------------------------------------------------------------------ test helpers
     def repository(self) -> Any:
-        from device_intake.adapters.aws import table
+        """The DynamoDB repository of this stack's table (what the handlers use)."""
+        import boto3
         from device_intake.adapters.dynamodb import DynamoRegistrationRepository
 
-        return DynamoRegistrationRepository(table(self.names["IntakeTable"]))
+        creds: dict[str, Any] = {}
+        if self._moto is not None:
+            creds = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing",
+                     "aws_session_token": "testing"}
+        resource = boto3.session.Session(region_name=self.region, **creds).resource(
+            "dynamodb", endpoint_url=self.moto_url)
+        return DynamoRegistrationRepository(resource.Table(self.names["IntakeTable"]))
 
     def wait_for_status(
         self,

@@ -6,7 +6,6 @@ import threading
 import time
 import uuid
 
-import boto3
 import pytest
 from device_intake.app.records import new_id
 from device_intake.domain.documents import DocumentKind
@@ -72,7 +71,7 @@ def test_crash_mid_batch_fails_only_that_record(
     imei = fresh_imei()
     reg = _register(subscriber, imei)
     bucket = stack.names["UploadsBucket"]
-    s3 = boto3.client("s3")
+    s3 = stack.client("s3")
     crashing = inspector.on(unique_jpeg(), RuntimeError("engine crashed"))
     fine = inspector.on(unique_jpeg(), good(DocumentKind.BACK))
     # Written straight to S3 so that only this invocation (not the worker) sees them first:
@@ -106,7 +105,7 @@ def test_crash_is_retried_then_dead_lettered_and_registration_marked_failed(
     assert view["status"] == "FAILED"
     review = stack.repository().get_review(reg["id"])
     assert review is not None and review.reasons == ["INSPECTION_FAILED"]
-    sqs = boto3.client("sqs")
+    sqs = stack.client("sqs")
     dlq = stack.names["InspectDeadLetterQueue"]
 
     def dead_lettered() -> bool:
@@ -122,7 +121,7 @@ def test_two_documents_completing_at_once_give_one_decision(
     imei = fresh_imei()
     reg = _register(subscriber, imei)
     bucket = stack.names["UploadsBucket"]
-    s3 = boto3.client("s3")
+    s3 = stack.client("s3")
     front = inspector.on(unique_jpeg(), good(DocumentKind.FRONT, imei=imei, imeis=[imei]))
     back = inspector.on(unique_jpeg(), good(DocumentKind.BACK))
     front_key, back_key = reg["uploads"]["front"]["key"], reg["uploads"]["back"]["key"]
@@ -162,7 +161,7 @@ def test_object_outside_any_registration_prefix_is_rejected_with_a_reason(
     stack: LocalStack,
 ) -> None:
     bucket = stack.names["UploadsBucket"]
-    s3 = boto3.client("s3")
+    s3 = stack.client("s3")
     forged = [
         f"uploads/{new_id()}/front/{uuid.uuid4().hex}",  # unknown registration
         f"uploads/../etc/{uuid.uuid4().hex}",
@@ -188,7 +187,7 @@ def test_upload_to_a_stale_ticket_is_rejected_and_the_slot_untouched(
                     {"content_type": "image/jpeg"})
     upload(old_ticket, unique_jpeg())
     bucket = stack.names["UploadsBucket"]
-    s3 = boto3.client("s3")
+    s3 = stack.client("s3")
     repo = stack.repository()
     marker = _wait(lambda: repo.processed_object(
         bucket, old_ticket["key"], _version(s3, bucket, old_ticket["key"])))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import boto3
 import pytest
 from device_intake.domain.catalog import ModelCatalog
 from device_intake.domain.documents import DocumentKind
@@ -51,7 +50,7 @@ def test_generated_photos_are_inspected_decided_and_stored_without_gps(
     slot = done.documents[DocumentKind.FRONT]
     assert slot.status == "INSPECTED" and slot.inspection is not None
     assert slot.inspection.engine  # the real engine names itself; the double does not
-    clean = boto3.client("s3").get_object(Bucket=stack.names["UploadsBucket"],
+    clean = stack.client("s3").get_object(Bucket=stack.names["UploadsBucket"],
                                           Key=slot.clean_key)["Body"].read()
     with Image.open(io.BytesIO(front_bytes)) as original:
         assert original.getexif().get_ifd(_GPS_IFD)  # the upload had a location
