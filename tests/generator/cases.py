@@ -482,9 +482,9 @@ def _back_photo(
     rng = ctx.rng
     dev = screens.make_device(rng, ctx.split)
     geo = device.geometry(dev, rng)
-    obj = device.back_body(dev, rng, geo, ctx.split)
+    obj, camera = device.back_body(dev, rng, geo, ctx.split)
     if case:
-        obj = device.add_case(obj, rng, case, ctx.split)
+        obj = device.add_case(obj, rng, case, ctx.split, camera)
     shot = _shoot(ctx, obj, fill=(0.55, 0.88), partial=partial, landscape_ok=True)
     params: dict[str, Any] = {
         "body_colour": list(dev.body_colour),
@@ -662,8 +662,13 @@ def _proof(
     optional = list(optional or [])
     if partial:
         # Cut the bottom (and sometimes a side): the labelled values sit in the upper part.
-        keep = rng.uniform(0.55, 0.8)
-        cut_y = int(img.shape[0] * keep)
+        # Cut through a text line in the lower part of the content, so the page visibly
+        # stops mid-document (cutting blank paper below the text would not be partial).
+        bottom = max(r.y + r.size for r in page.runs)
+        lower = [r for r in page.runs if r.y > bottom * 0.5] or page.runs
+        through = rng.choice(lower)
+        cut_y = int(through.y + through.size * rng.uniform(0.35, 0.65))
+        keep = cut_y / img.shape[0]
         lost = [r for r in page.runs if r.y + r.size > cut_y]
         img = img[:cut_y].copy()
         if rng.random() < 0.4:
@@ -671,7 +676,8 @@ def _proof(
             optional += ["DATE_NOT_FOUND", "MODEL_OR_ID_NOT_FOUND"]
         params["kept_fraction"] = round(keep, 3)
         lost_text = {r.text for r in lost}
-        if fields["purchase_date"] and any(v in lost_text for v in facts.rendered_dates.values()):
+        purchase_text = facts.rendered_dates.get(facts.purchase_label or "")
+        if purchase_text and purchase_text in lost_text:
             optional.append("DATE_NOT_FOUND")
         if facts.model_text and any(facts.model_text in t for t in lost_text):
             optional.append("MODEL_OR_ID_NOT_FOUND")

@@ -132,8 +132,14 @@ def front_body(dev: Device, screen: Array, rng: random.Random, geo: BodyGeometry
     return out
 
 
-def back_body(dev: Device, rng: random.Random, geo: BodyGeometry, split: data.Split) -> Array:
-    """The device's back: coloured glass or matte, camera module with 1–3 lenses, a logo."""
+def back_body(
+    dev: Device, rng: random.Random, geo: BodyGeometry, split: data.Split
+) -> tuple[Array, tuple[int, int, int, int]]:
+    """The device's back: coloured glass or matte, camera module with 1–3 lenses, a logo.
+
+    Returns the RGBA image and the camera area (x0, y0, x1, y1) in it, where a case has
+    its cut-out.
+    """
     sw, sh = dev.screen_size
     b = geo.bezel
     bw, bh = sw + 2 * b, sh + 2 * b
@@ -220,13 +226,33 @@ def back_body(dev: Device, rng: random.Random, geo: BodyGeometry, split: data.Sp
         body = np.asarray(pil).copy()
     full = np.dstack([body, frame])
     out[:, btn : btn + bw][frame > 0] = full[frame > 0]
-    return out
+    used = [*spots[:lenses], flash]
+    pad = int(lens_r * 1.25)
+    xs = [x for x, _ in used]
+    ys = [y for _, y in used]
+    if style == "module":
+        box = (mx - m, my - m, mx + ms + m, my + ms + m)
+    else:
+        box = (min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad)
+    box = (max(0, box[0]) + btn, max(0, box[1]), min(bw, box[2]) + btn, min(bh, box[3]))
+    return out, box
 
 
-def add_case(back: Array, rng: random.Random, case: str, split: data.Split) -> Array:
-    """Wrap a back view in a case: ``opaque``, ``clear`` or ``book`` (手帳型, flap open)."""
+def add_case(
+    back: Array,
+    rng: random.Random,
+    case: str,
+    split: data.Split,
+    camera: tuple[int, int, int, int] | None = None,
+) -> Array:
+    """Wrap a back view in a case: ``opaque``, ``clear`` or ``book`` (手帳型, flap open).
+
+    ``camera`` is the camera area of ``back`` (from :func:`back_body`): the cut-out.
+    """
     h, w = back.shape[:2]
-    rim = int(w * (0.035 if case != "clear" else 0.02))
+    rim = int(w * (0.035 if case != "clear" else 0.03))
+    if camera is None:
+        camera = (int(w * 0.05), int(w * 0.05), int(w * 0.52), int(w * 0.52))
     H, W = h + 2 * rim, w + 2 * rim
     mask = _rounded_mask(H, W, int(w * 0.14) + rim)
     out = np.zeros((H, W, 4), np.uint8)
@@ -250,11 +276,13 @@ def add_case(back: Array, rng: random.Random, case: str, split: data.Split) -> A
             * np.random.default_rng(rng.randint(0, 2**31)).random((H, W, 1)).astype(np.float32)
         )
         out[..., :3] = np.clip(tex, 0, 255).astype(np.uint8)
-        # Camera cut-out shows the phone's module.
-        cut = (rim + int(w * 0.05), rim + int(w * 0.05), rim + int(w * 0.52), rim + int(w * 0.52))
-        out[cut[1] : cut[3], cut[0] : cut[2], :3] = back[
-            cut[1] - rim : cut[3] - rim, cut[0] - rim : cut[2] - rim, :3
-        ]
+        # Camera cut-out shows the phone's lenses, with a raised lip around them.
+        cx0, cy0, cx1, cy1 = camera
+        out[rim + cy0 : rim + cy1, rim + cx0 : rim + cx1, :3] = back[cy0:cy1, cx0:cx1, :3]
+        lip = tuple(int(c * 0.75) for c in col)
+        cv2.rectangle(
+            out, (rim + cx0, rim + cy0), (rim + cx1, rim + cy1), (*lip, 255), max(3, rim // 3)
+        )
         # A moulded rim line: a darker inner outline.
         inner = _rounded_mask(h, w, int(w * 0.14))
         edge = cv2.morphologyEx(inner, cv2.MORPH_GRADIENT, np.ones((5, 5), np.uint8))
@@ -269,12 +297,28 @@ def add_case(back: Array, rng: random.Random, case: str, split: data.Split) -> A
         rimmask = (mask > 0) & ~np.pad(back[..., 3] > 0, rim)
         base: Array = out[..., :3].astype(np.float32)
         base[rimmask] = col * 0.85
+        # Air-cushion corners: milky, thicker polymer where drop protection sits.
+        bumps = np.zeros((H, W), np.uint8)
+        rr = int(rim * 2.4)
+        for cx, cy in ((rr, rr), (W - rr, rr), (rr, H - rr), (W - rr, H - rr)):
+            cv2.circle(bumps, (cx, cy), rr, 255, -1)
+        milky = (bumps > 0) & (mask > 0)
+        base[milky] = base[milky] * 0.55 + 105
+        # The moulded outer edge catches the light; a ring stands around the lenses.
+        edge = cv2.morphologyEx(mask, cv2.MORPH_GRADIENT, np.ones((5, 5), np.uint8))
+        base[edge > 0] = 245
+        cx0, cy0, cx1, cy1 = camera
+        cv2.rectangle(
+            base, (rim + cx0, rim + cy0), (rim + cx1, rim + cy1), (235, 235, 230), max(3, rim // 3)
+        )
         # Slight yellowing over the whole back and a few reflection streaks.
         base = base * 0.93 + np.array([18, 16, 4], np.float32)
         for _ in range(rng.randint(1, 3)):
             x = rng.randint(0, W)
-            cv2.line(base, (x, 0), (x + int(W * 0.4), H), (255, 255, 255), max(3, W // 40))
-            base = cv2.addWeighted(base, 0.93, out[..., :3].astype(np.float32), 0.07, 0)
+            lit = base.copy()
+            cv2.line(lit, (x, 0), (x + int(W * 0.4), H), (255, 255, 255), max(3, W // 25))
+            lit = cv2.GaussianBlur(lit, (0, 0), max(2, W // 100))
+            base = cv2.addWeighted(base, 0.7, lit, 0.3, 0)  # a soft sheen, not a painted line
         out[..., :3] = np.clip(base, 0, 255).astype(np.uint8)
         out[..., 3] = mask
         return out
@@ -305,15 +349,9 @@ def add_case(back: Array, rng: random.Random, case: str, split: data.Split) -> A
         )
     full[:, W : W + gap, :3] = cover[:, :gap] * 0.6
     full[:, W : W + gap, 3] = 255
-    cut = (
-        W + gap + rim + int(w * 0.05),
-        rim + int(w * 0.05),
-        W + gap + rim + int(w * 0.52),
-        rim + int(w * 0.52),
-    )
-    full[cut[1] : cut[3], cut[0] : cut[2], :3] = back[
-        cut[1] - rim : cut[3] - rim, cut[0] - W - gap - rim : cut[2] - W - gap - rim, :3
-    ]
+    cx0, cy0, cx1, cy1 = camera
+    ox = W + gap + rim
+    full[rim + cy0 : rim + cy1, ox + cx0 : ox + cx1, :3] = back[cy0:cy1, cx0:cx1, :3]
     stitch = max(2, W // 200)
     cv2.rectangle(
         full,
