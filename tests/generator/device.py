@@ -315,7 +315,7 @@ def add_case(
         base = base * 0.93 + np.array([18, 16, 4], np.float32)
         for _ in range(rng.randint(1, 3)):
             x = rng.randint(0, W)
-            lit = base.copy()
+            lit: Array = base.copy()
             cv2.line(lit, (x, 0), (x + int(W * 0.4), H), (255, 255, 255), max(3, W // 25))
             lit = cv2.GaussianBlur(lit, (0, 0), max(2, W // 100))
             base = cv2.addWeighted(base, 0.7, lit, 0.3, 0)  # a soft sheen, not a painted line
