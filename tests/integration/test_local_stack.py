@@ -61,3 +61,20 @@ def test_two_stacks_in_one_process_keep_to_their_own_resources(
         mine, theirs = _approved(stack, inspector), _approved(other, inspector)
         assert stack.repository().get(theirs) is None
         assert other.repository().get(mine) is None
+
+
+def test_sam_local_api_events_run_through_the_api_function(
+    stack: LocalStack, subscriber: Client
+) -> None:
+    from tests.integration.events import load
+
+    openapi = stack.invoke("ApiFunction", load("api_get_openapi.json"))
+    assert openapi["statusCode"] == 200 and "/api/registrations" in openapi["body"]
+
+    event = load("api_get_registrations.json")
+    token = subscriber.session.headers["Authorization"]
+    event["headers"]["authorization"] = token
+    listed = stack.invoke("ApiFunction", event)
+    assert listed["statusCode"] == 200 and '"items"' in listed["body"]
+    event["headers"]["authorization"] = "Bearer REPLACE_WITH_A_SUBSCRIBER_TOKEN"
+    assert stack.invoke("ApiFunction", event)["statusCode"] == 401
