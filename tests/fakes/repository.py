@@ -161,6 +161,8 @@ class InMemoryRegistrationRepository:
                 return False
             if (registration_id, decision.fingerprint) in self._decisions:
                 return False
+            if reg.fingerprint() != decision.fingerprint:
+                return False
             self._decisions.add((registration_id, decision.fingerprint))
             reg.status = status
             reg.decision = decision.model_copy(deep=True)

@@ -91,8 +91,8 @@ def test_a_new_ticket_resets_the_slot_and_the_decision(repo: RegistrationReposit
     repo.add(reg)
     _inspected(repo, reg, FRONT)
     _inspected(repo, reg, BACK)
-    assert repo.save_decision(reg.id, _decision("fp1", "NEEDS_RESUBMISSION"),
-                              "NEEDS_RESUBMISSION")
+    assert repo.save_decision(reg.id, _decision(repo.get(reg.id).fingerprint(),
+                                                "NEEDS_RESUBMISSION"), "NEEDS_RESUBMISSION")
     slot = repo.start_upload(reg.id, FRONT, f"uploads/{reg.id}/front/{'b' * 32}", T2)
     assert slot.version == 2 and slot.status == "AWAITING_UPLOAD"
     again = repo.get(reg.id)
@@ -140,11 +140,23 @@ def test_one_decision_per_fingerprint_and_none_after_the_pipeline_is_done(
 ) -> None:
     reg = _registration()
     repo.add(reg)
-    assert repo.save_decision(reg.id, _decision("fp1"), "APPROVED")
-    assert not repo.save_decision(reg.id, _decision("fp1"), "APPROVED")
+    fp = repo.get(reg.id).fingerprint()
+    assert repo.save_decision(reg.id, _decision(fp), "APPROVED")
+    assert not repo.save_decision(reg.id, _decision(fp), "APPROVED")
     assert not repo.save_decision(reg.id, _decision("fp2", "REJECTED"), "REJECTED")
     assert not repo.set_status(reg.id, "INSPECTING")
     assert repo.get(reg.id).status == "APPROVED"
+
+
+def test_a_decision_on_superseded_documents_is_not_stored(repo: RegistrationRepository) -> None:
+    reg = _registration()
+    repo.add(reg)
+    _inspected(repo, reg, FRONT)
+    _inspected(repo, reg, BACK)
+    decided_on = repo.get(reg.id).fingerprint()
+    repo.start_upload(reg.id, FRONT, f"uploads/{reg.id}/front/{'9' * 32}", T2)  # resubmission
+    assert not repo.save_decision(reg.id, _decision(decided_on), "APPROVED")
+    assert repo.get(reg.id).status == "AWAITING_UPLOADS"
 
 
 def test_imei_holders_span_subscribers(repo: RegistrationRepository) -> None:
@@ -174,7 +186,8 @@ def test_profile_round_trip(repo: RegistrationRepository) -> None:
 def _queued(repo: RegistrationRepository, queued_at: str = T0) -> Registration:
     reg = _registration()
     repo.add(reg)
-    repo.save_decision(reg.id, _decision("fp", "NEEDS_REVIEW"), "NEEDS_REVIEW")
+    assert repo.save_decision(reg.id, _decision(reg.fingerprint(), "NEEDS_REVIEW"),
+                              "NEEDS_REVIEW")
     repo.enqueue_review(ReviewItem(registration_id=reg.id, plan=reg.plan, status="NEEDS_REVIEW",
                                    reasons=["DUPLICATE_IMEI"], queued_at=queued_at))
     return reg

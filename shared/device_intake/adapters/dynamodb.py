@@ -371,6 +371,7 @@ class DynamoRegistrationRepository:
     def save_decision(
         self, registration_id: str, decision: DecisionRecord, status: RegistrationStatus
     ) -> bool:
+        """Once per fingerprint, and only while the documents are still those versions."""
         marker = {
             "pk": _reg_pk(registration_id),
             "sk": f"DECISION#{decision.fingerprint}",
@@ -384,6 +385,11 @@ class DynamoRegistrationRepository:
             reg = Registration.model_validate(json.loads(item["body"]))
             if reg.status not in IN_FLIGHT:
                 return False
+            # Read after META: a new ticket changes the slot first and META (rev) second, so
+            # either the fingerprint differs here or the rev condition below fails.
+            current = self.get(registration_id)
+            if current is None or current.fingerprint() != decision.fingerprint:
+                return False  # decided on documents that have been superseded
             decided = reg.model_copy(
                 update={"status": status, "decision": decision, "updated_at": decision.decided_at}
             )

@@ -98,7 +98,8 @@ class RegistrationRepository(Protocol):
     def save_decision(
         self, registration_id: str, decision: DecisionRecord, status: RegistrationStatus
     ) -> bool:
-        """Store a system decision once per ``decision.fingerprint``; False if already made."""
+        """Store a system decision once per ``decision.fingerprint``; False if already made
+        or if the documents changed since (the fingerprint no longer matches)."""
         ...
 
     def mark_failed(

@@ -34,9 +34,9 @@ def _queued() -> tuple[InMemoryRegistrationRepository, str]:
         documents={DocumentKind.FRONT: DocumentSlot(kind=DocumentKind.FRONT)},
     )
     repo.add(reg)
-    repo.save_decision(reg.id, DecisionRecord(decision="NEEDS_REVIEW", reasons=["BLURRY"],
-                                              decided_at=iso(NOW), fingerprint="f"),
-                       "NEEDS_REVIEW")
+    assert repo.save_decision(
+        reg.id, DecisionRecord(decision="NEEDS_REVIEW", reasons=["BLURRY"], decided_at=iso(NOW),
+                               fingerprint=reg.fingerprint()), "NEEDS_REVIEW")
     repo.enqueue_review(ReviewItem(registration_id=reg.id, plan=reg.plan,
                                    status="NEEDS_REVIEW", reasons=["BLURRY"],
                                    flags=["BLURRY"], queued_at=iso(NOW)))
