@@ -295,6 +295,9 @@ def _find_model(lines: list[str], fields: ProofFields) -> None:
     best: tuple[float, int, Any] | None = None
     for i, line in enumerate(lines):
         matches = catalog.find_in_text(line)
+        if not matches and "$" in line:
+            # OCR reads the S of "Galaxy S23" as "$": try the line with S before giving up.
+            matches = catalog.find_in_text(re.sub(r"\$(?=\d{2}\b)", "S", line))
         if not matches:
             continue
         top = max(matches, key=lambda m: m.score)
@@ -319,8 +322,8 @@ def _find_model(lines: list[str], fields: ProofFields) -> None:
         value = re.split(r"\s{2,}|[¥￥]|\d+円", m.group("value"))[0].strip(" :：")
         # A model name has a maker's code or number in it (F-52B, Pixel 8a, ZZPhone 9X);
         # "品名 スマートフォン" on a warranty card names the category, not the model.
-        if not re.search(r"[A-Za-z0-9]", value):
-            continue
+        if not re.search(r"[A-Za-z0-9]", value) or re.fullmatch(r"[\d\s\-]{8,}", value):
+            continue  # a bare number is an IMEI/serial on a misaligned row, not a model
         if len(re.sub(r"\W", "", value)) >= 3 and not find_dates(value):
             fields.model_name = value[:80]
             fields.lines["model_name"] = i
