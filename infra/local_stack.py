@@ -500,7 +500,10 @@ class LocalStack:
             creds = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing",
                      "aws_session_token": "testing"}
         session = boto3.session.Session(region_name=self.region, **creds)
-        return session.client(service, endpoint_url=self.moto_url)  # type: ignore[call-overload]
+        # An external endpoint is left to boto3 (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB...)
+        # so that per-service endpoints keep working; our own moto is named explicitly.
+        endpoint = self.moto_url if self._moto is not None else None
+        return session.client(service, endpoint_url=endpoint)  # type: ignore[call-overload]
 
     def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
         """Invoke a template function with an event, as Lambda would (own container)."""
@@ -610,7 +613,7 @@ class LocalStack:
             creds = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing",
                      "aws_session_token": "testing"}
         resource = boto3.session.Session(region_name=self.region, **creds).resource(
-            "dynamodb", endpoint_url=self.moto_url)
+            "dynamodb", endpoint_url=self.moto_url if self._moto is not None else None)
         return DynamoRegistrationRepository(resource.Table(self.names["IntakeTable"]))
 
     def wait_for_status(
