@@ -99,12 +99,21 @@ def fit_quad(contour: np.ndarray) -> np.ndarray:
     if quad is None:
         quad = order_quad(cv2.boxPoints(cv2.minAreaRect(hull)))
     pts = contour.reshape(-1, 2).astype(np.float32)
+    hull_area = max(1.0, float(cv2.contourArea(hull)))
     for _ in range(2):
         refined = _refine_sides(quad, pts, peri)
-        if refined is None:
+        if refined is None or not _plausible(refined, hull_area):
             break
         quad = refined
     return quad
+
+
+def _plausible(quad: np.ndarray, hull_area: float) -> bool:
+    """A refined quad must stay convex and cover about the blob's area."""
+    if not cv2.isContourConvex(quad.reshape(-1, 1, 2).astype(np.float32)):
+        return False
+    area = float(cv2.contourArea(quad.astype(np.float32)))
+    return 0.85 * hull_area <= area <= 1.2 * hull_area
 
 
 def _refine_sides(quad: np.ndarray, pts: np.ndarray, peri: float) -> np.ndarray | None:

@@ -67,11 +67,13 @@ def _fills_frame(finding: DeviceFinding) -> bool:
 
 
 def _ocr_region(finding: DeviceFinding) -> Region | None:
-    """Rectify the screen if found (and plausible), else the whole device outline."""
-    dev, scr = finding.device, finding.screen
-    if scr is not None and dev is not None and scr.area_fraction > 0.35 * dev.area_fraction:
-        return scr
-    return dev
+    """The quad to rectify for OCR: the device outline.
+
+    The screen lies in the same plane, so the device's perspective fixes it as well, and
+    the device outline (a crisp edge against the background) is fitted more reliably than
+    the screen's (which dissolves into the black glass on a dark-mode screen).
+    """
+    return finding.device
 
 
 def inspect_front(doc: Photo, ocr: OcrEngine) -> InspectionResult:
@@ -235,8 +237,11 @@ def _photo_flags(
     face = quality.to_gray(rectify(image, dev.quad, max_long_side=900)[0])
     ring = face_features(face)
     glyphs = text.text_line_count
+    scr = finding.screen
     screen_share = (
-        finding.screen.area_fraction / max(dev.area_fraction, 1e-6) if finding.screen else 1.0
+        scr.area_fraction / max(dev.area_fraction, 1e-6)
+        if scr is not None and scr.fill > 0.9
+        else 1.0
     )
     if screen_share < 0.5 or (
         ring.band_dark < 0.3 and 1.35 <= dev.aspect <= 1.75 and glyphs >= 4 and not text.imeis
