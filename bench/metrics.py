@@ -56,8 +56,8 @@ def _acc(hits: Iterable[bool]) -> dict[str, Any]:
 
 
 def is_12mp_photo(it: Item) -> bool:
-    size = it.params.get("photo_size")
-    return bool(size) and sorted(size) == TWELVE_MP and "downscaled_to" not in it.params
+    size = it.params.get("photo_size") or []
+    return sorted(size) == TWELVE_MP and "downscaled_to" not in it.params
 
 
 def score(items: list[Item], results: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -180,27 +180,125 @@ def group_imei(imei: str, style: str) -> str:
 
 # --- models -------------------------------------------------------------------------------
 
-# Fallback until ``device_intake.domain.catalog`` exists: (maker, name, category, released).
-_FALLBACK_MODELS: tuple[tuple[str, str, str, date], ...] = (
-    ("Apple", "iPhone 15", "smartphone", date(2023, 9, 22)),
-    ("Apple", "iPhone 15 Pro", "smartphone", date(2023, 9, 22)),
-    ("Apple", "iPhone 14", "smartphone", date(2022, 9, 16)),
+# A snapshot of ``domain/data/models.csv`` (smartphones and tablets released 2019 or later,
+# taken 2026-11-23). The generator draws from this fixed list, not from the live catalog,
+# so that catalog additions and release-date corrections do not change generated cases;
+# names no longer in the catalog are dropped so that labels always use catalog names.
+MODELS: tuple[tuple[str, str, str, date], ...] = (
+    ("Apple", "iPhone 11 Pro Max", "smartphone", date(2019, 9, 20)),
+    ("Apple", "iPhone 11 Pro", "smartphone", date(2019, 9, 20)),
+    ("Apple", "iPhone 11", "smartphone", date(2019, 9, 20)),
+    ("Apple", "iPhone SE (第2世代)", "smartphone", date(2020, 4, 24)),
+    ("Apple", "iPhone 12 Pro", "smartphone", date(2020, 10, 23)),
+    ("Apple", "iPhone 12", "smartphone", date(2020, 10, 23)),
+    ("Apple", "iPhone 12 mini", "smartphone", date(2020, 11, 13)),
+    ("Apple", "iPhone 12 Pro Max", "smartphone", date(2020, 11, 13)),
     ("Apple", "iPhone 13 mini", "smartphone", date(2021, 9, 24)),
+    ("Apple", "iPhone 13 Pro Max", "smartphone", date(2021, 9, 24)),
+    ("Apple", "iPhone 13 Pro", "smartphone", date(2021, 9, 24)),
+    ("Apple", "iPhone 13", "smartphone", date(2021, 9, 24)),
+    ("Apple", "iPad mini (第6世代)", "tablet", date(2021, 9, 24)),
+    ("Apple", "iPad (第9世代)", "tablet", date(2021, 9, 24)),
     ("Apple", "iPhone SE (第3世代)", "smartphone", date(2022, 3, 18)),
-    ("Apple", "iPhone 16", "smartphone", date(2024, 9, 20)),
     ("Apple", "iPad Air (第5世代)", "tablet", date(2022, 3, 18)),
-    ("Google", "Pixel 8", "smartphone", date(2023, 10, 12)),
+    ("Apple", "iPhone 14 Pro Max", "smartphone", date(2022, 9, 16)),
+    ("Apple", "iPhone 14 Pro", "smartphone", date(2022, 9, 16)),
+    ("Apple", "iPhone 14", "smartphone", date(2022, 9, 16)),
+    ("Apple", "iPhone 14 Plus", "smartphone", date(2022, 10, 7)),
+    ("Apple", "iPad Pro 12.9インチ (第6世代)", "tablet", date(2022, 10, 26)),
+    ("Apple", "iPad Pro 11インチ (第4世代)", "tablet", date(2022, 10, 26)),
+    ("Apple", "iPad (第10世代)", "tablet", date(2022, 10, 26)),
+    ("Apple", "iPhone 15 Pro Max", "smartphone", date(2023, 9, 22)),
+    ("Apple", "iPhone 15 Pro", "smartphone", date(2023, 9, 22)),
+    ("Apple", "iPhone 15 Plus", "smartphone", date(2023, 9, 22)),
+    ("Apple", "iPhone 15", "smartphone", date(2023, 9, 22)),
+    ("Apple", "iPad Pro 13インチ (M4)", "tablet", date(2024, 5, 15)),
+    ("Apple", "iPad Pro 11インチ (M4)", "tablet", date(2024, 5, 15)),
+    ("Apple", "iPad Air 13インチ (M2)", "tablet", date(2024, 5, 15)),
+    ("Apple", "iPad Air 11インチ (M2)", "tablet", date(2024, 5, 15)),
+    ("Apple", "iPhone 16 Pro Max", "smartphone", date(2024, 9, 20)),
+    ("Apple", "iPhone 16 Pro", "smartphone", date(2024, 9, 20)),
+    ("Apple", "iPhone 16 Plus", "smartphone", date(2024, 9, 20)),
+    ("Apple", "iPhone 16", "smartphone", date(2024, 9, 20)),
+    ("Apple", "iPad mini (A17 Pro)", "tablet", date(2024, 10, 23)),
+    ("Apple", "iPhone 16e", "smartphone", date(2025, 2, 28)),
+    ("Apple", "iPhone Air", "smartphone", date(2025, 9, 19)),
+    ("Apple", "iPhone 17 Pro Max", "smartphone", date(2025, 9, 19)),
+    ("Apple", "iPhone 17 Pro", "smartphone", date(2025, 9, 19)),
+    ("Apple", "iPhone 17", "smartphone", date(2025, 9, 19)),
+    ("FCNT", "arrows We", "smartphone", date(2021, 12, 3)),
+    ("Google", "Pixel 3a", "smartphone", date(2019, 5, 17)),
+    ("Google", "Pixel 4", "smartphone", date(2019, 10, 24)),
+    ("Google", "Pixel 4a", "smartphone", date(2020, 8, 20)),
+    ("Google", "Pixel 5", "smartphone", date(2020, 10, 15)),
+    ("Google", "Pixel 4a (5G)", "smartphone", date(2020, 10, 15)),
+    ("Google", "Pixel 5a (5G)", "smartphone", date(2021, 8, 26)),
+    ("Google", "Pixel 6 Pro", "smartphone", date(2021, 10, 28)),
+    ("Google", "Pixel 6", "smartphone", date(2021, 10, 28)),
+    ("Google", "Pixel 6a", "smartphone", date(2022, 7, 28)),
+    ("Google", "Pixel 7 Pro", "smartphone", date(2022, 10, 13)),
+    ("Google", "Pixel 7", "smartphone", date(2022, 10, 13)),
     ("Google", "Pixel 7a", "smartphone", date(2023, 5, 11)),
-    ("Samsung", "Galaxy S24", "smartphone", date(2024, 4, 11)),
+    ("Google", "Pixel Tablet", "tablet", date(2023, 6, 20)),
+    ("Google", "Pixel Fold", "smartphone", date(2023, 7, 27)),
+    ("Google", "Pixel 8 Pro", "smartphone", date(2023, 10, 12)),
+    ("Google", "Pixel 8", "smartphone", date(2023, 10, 12)),
+    ("Google", "Pixel 8a", "smartphone", date(2024, 5, 14)),
+    ("Google", "Pixel 9 Pro XL", "smartphone", date(2024, 8, 22)),
+    ("Google", "Pixel 9", "smartphone", date(2024, 8, 22)),
+    ("Google", "Pixel 9 Pro Fold", "smartphone", date(2024, 9, 4)),
+    ("Google", "Pixel 9 Pro", "smartphone", date(2024, 9, 4)),
+    ("Google", "Pixel 9a", "smartphone", date(2025, 4, 16)),
+    ("Google", "Pixel 10 Pro XL", "smartphone", date(2025, 8, 28)),
+    ("Google", "Pixel 10 Pro", "smartphone", date(2025, 8, 28)),
+    ("Google", "Pixel 10", "smartphone", date(2025, 8, 28)),
+    ("Microsoft", "Surface Pro 9", "tablet", date(2022, 10, 25)),
+    ("OPPO", "OPPO Reno7 A", "smartphone", date(2022, 6, 23)),
+    ("OPPO", "OPPO Reno9 A", "smartphone", date(2023, 6, 22)),
+    ("OPPO", "OPPO A79 5G", "smartphone", date(2024, 2, 16)),
+    ("OPPO", "OPPO Reno11 A", "smartphone", date(2024, 6, 27)),
+    ("Samsung", "Galaxy S21 5G", "smartphone", date(2021, 4, 22)),
+    ("Samsung", "Galaxy S22 Ultra", "smartphone", date(2022, 4, 21)),
+    ("Samsung", "Galaxy S22", "smartphone", date(2022, 4, 21)),
+    ("Samsung", "Galaxy S23 Ultra", "smartphone", date(2023, 4, 20)),
+    ("Samsung", "Galaxy S23", "smartphone", date(2023, 4, 20)),
     ("Samsung", "Galaxy A54 5G", "smartphone", date(2023, 5, 25)),
-    ("Sony", "Xperia 10 V", "smartphone", date(2023, 7, 6)),
-    ("Sony", "Xperia 1 V", "smartphone", date(2023, 6, 16)),
+    ("Samsung", "Galaxy Z Fold5", "smartphone", date(2023, 9, 1)),
+    ("Samsung", "Galaxy Z Flip5", "smartphone", date(2023, 9, 1)),
+    ("Samsung", "Galaxy Tab S9", "tablet", date(2023, 10, 19)),
+    ("Samsung", "Galaxy S24 Ultra", "smartphone", date(2024, 4, 11)),
+    ("Samsung", "Galaxy S24", "smartphone", date(2024, 4, 11)),
+    ("Samsung", "Galaxy A55 5G", "smartphone", date(2024, 5, 30)),
+    ("Samsung", "Galaxy Z Fold6", "smartphone", date(2024, 7, 31)),
+    ("Samsung", "Galaxy Z Flip6", "smartphone", date(2024, 7, 31)),
+    ("Samsung", "Galaxy S25 Ultra", "smartphone", date(2025, 2, 14)),
+    ("Samsung", "Galaxy S25", "smartphone", date(2025, 2, 14)),
+    ("Sharp", "AQUOS sense6", "smartphone", date(2021, 11, 4)),
+    ("Sharp", "AQUOS sense7", "smartphone", date(2022, 11, 11)),
+    ("Sharp", "AQUOS wish3", "smartphone", date(2023, 7, 7)),
+    ("Sharp", "AQUOS R8 pro", "smartphone", date(2023, 7, 20)),
     ("Sharp", "AQUOS sense8", "smartphone", date(2023, 11, 9)),
-    ("Sharp", "AQUOS wish3", "smartphone", date(2023, 7, 13)),
-    ("Fujitsu", "arrows We", "smartphone", date(2021, 12, 3)),
-    ("Kyocera", "TORQUE G06", "smartphone", date(2023, 10, 19)),
-    ("OPPO", "OPPO Reno10 Pro 5G", "smartphone", date(2023, 10, 6)),
+    ("Sharp", "AQUOS R9", "smartphone", date(2024, 7, 12)),
+    ("Sony", "Xperia 1 II", "smartphone", date(2020, 5, 22)),
+    ("Sony", "Xperia 10 II", "smartphone", date(2020, 6, 4)),
+    ("Sony", "Xperia 10 III", "smartphone", date(2021, 6, 11)),
+    ("Sony", "Xperia 1 III", "smartphone", date(2021, 7, 9)),
+    ("Sony", "Xperia 5 III", "smartphone", date(2021, 11, 12)),
+    ("Sony", "Xperia 1 IV", "smartphone", date(2022, 6, 3)),
+    ("Sony", "Xperia Ace III", "smartphone", date(2022, 6, 10)),
+    ("Sony", "Xperia 10 IV", "smartphone", date(2022, 7, 8)),
+    ("Sony", "Xperia 5 IV", "smartphone", date(2022, 10, 21)),
+    ("Sony", "Xperia 1 V", "smartphone", date(2023, 6, 16)),
+    ("Sony", "Xperia 10 V", "smartphone", date(2023, 7, 6)),
+    ("Sony", "Xperia 5 V", "smartphone", date(2023, 10, 13)),
+    ("Sony", "Xperia 1 VI", "smartphone", date(2024, 6, 7)),
+    ("Sony", "Xperia 10 VI", "smartphone", date(2024, 7, 5)),
+    ("Xiaomi", "Redmi Note 10 JE", "smartphone", date(2021, 8, 13)),
+    ("Xiaomi", "Xiaomi Pad 6", "tablet", date(2023, 7, 27)),
+    ("Xiaomi", "Redmi 12 5G", "smartphone", date(2023, 10, 5)),
+    ("Xiaomi", "Xiaomi 13T Pro", "smartphone", date(2023, 12, 8)),
     ("Xiaomi", "Redmi Note 13 Pro 5G", "smartphone", date(2024, 5, 16)),
+    ("Xiaomi", "Xiaomi 14T Pro", "smartphone", date(2024, 11, 28)),
 )
 
 
@@ -214,22 +312,16 @@ class ModelInfo:
 
 @functools.cache
 def _models() -> tuple[ModelInfo, ...]:
+    snapshot = tuple(ModelInfo(*m) for m in MODELS)
     try:
         from device_intake.domain.catalog import ModelCatalog
 
         catalog = ModelCatalog.load()
-        found = [
-            ModelInfo(m.maker, m.name, str(m.category), m.released_on)
-            for cat in ("smartphone", "tablet")
-            for m in catalog.list(category=cat)
-        ]
-        # Very old models make every proof fall outside a plan window; keep recent-ish ones.
-        recent = [m for m in found if m.released_on is None or m.released_on.year >= 2018]
-        if len(recent) >= 10:
-            return tuple(sorted(recent, key=lambda m: (m.maker, m.name)))
-    except Exception:  # the catalog is another helper's module; fall back while it lands
-        pass
-    return tuple(ModelInfo(*m) for m in _FALLBACK_MODELS)
+        names = {m.name for cat in ("smartphone", "tablet") for m in catalog.list(category=cat)}
+    except Exception:  # the catalog is another helper's module: keep the snapshot
+        return snapshot
+    kept = tuple(m for m in snapshot if m.name in names)
+    return kept if len(kept) >= 10 else snapshot
 
 
 def pick_model(rng: random.Random, *, maker: str | None = None) -> ModelInfo:
@@ -347,10 +439,49 @@ def _dates_module() -> Any | None:
     return dates if hasattr(dates, "FORMATS") and hasattr(dates, "format_date") else None
 
 
+# ``domain.dates.FORMATS`` as of 2026-11-23: a snapshot, so that a format added later does
+# not reshuffle every generated proof (add it here deliberately to have it rendered).
+DATE_FORMATS_SNAPSHOT: tuple[str, ...] = (
+    "ymd_kanji",
+    "ymd_kanji_padded",
+    "ymd_kanji_spaced",
+    "ymd_kanji_weekday",
+    "ymd_kanji_fullwidth",
+    "ymd_kanji_numerals",
+    "ymd_kanji_time",
+    "ymd_slash",
+    "ymd_slash_padded",
+    "ymd_slash_time",
+    "ymd_slash_weekday_time",
+    "ymd_dot",
+    "ymd_iso",
+    "yy_slash",
+    "yy_slash_apostrophe",
+    "wareki_kanji",
+    "wareki_kanji_padded",
+    "wareki_kanji_weekday",
+    "wareki_kanji_fullwidth",
+    "wareki_kanji_numerals",
+    "wareki_abbr_dot",
+    "wareki_abbr_dot_padded",
+    "wareki_abbr_slash",
+    "dmy_en_short",
+    "dmy_en_long",
+    "mdy_en_short",
+    "mdy_en_long",
+    "dmy_dot",
+    "dmy_slash",
+    "mdy_slash",
+)
+
+
 def date_formats() -> tuple[str, ...]:
-    """Format ids: ``domain.dates.FORMATS`` when helper "dates" provides it, else our own."""
+    """Format ids of ``domain.dates`` (the snapshot's that still exist), else our own."""
     mod = _dates_module()
-    return tuple(mod.FORMATS) if mod is not None else OWN_DATE_FORMATS
+    if mod is None:
+        return OWN_DATE_FORMATS
+    kept = tuple(f for f in DATE_FORMATS_SNAPSHOT if f in mod.FORMATS)
+    return kept or tuple(mod.FORMATS)
 
 
 def pick_date_format(rng: random.Random, d: date) -> str:
