@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-Target = tuple[str, Callable[[Any], bool] | None]
+Target = tuple[str, Callable[[Any], bool | None] | None]
 
 
 def _rate(acc: dict[str, Any] | None) -> str:
@@ -160,6 +160,109 @@ def _flag_rows(engines: list[str], rep: dict[str, Any], split: str) -> list[str]
     return rows
 
 
+def _summary(rep: dict[str, Any], engines: list[str], targets: dict[str, Target]) -> list[str]:
+    """Issue 3's targets at a glance, per split, for every engine."""
+    splits = [s for s in ("dev", "holdout") if s in rep["counts"]]
+    if not splits:
+        return []
+
+    def kind(e: str, split: str, kd: str) -> dict[str, Any]:
+        return rep["engines"][e]["splits"].get(split, {}).get("kinds", {}).get(kd, {})
+
+    def rate(acc: dict[str, Any] | None, key: str) -> str:
+        t = targets[key]
+        v = (acc or {}).get("rate")
+        return _rate(acc) + (_mark(t[1](v)) if t[1] else "")
+
+    def flags_ok(e: str, split: str) -> str:
+        fl = rep["engines"][e]["splits"].get(split, {}).get("flags", {})
+        # A flag raised only wrongly (no true case in the split) still fails its precision.
+        scored = {c: f for c, f in fl.items() if f["tp"] + f["fn"] + f["fp"]}
+        good = sum(
+            1
+            for f in scored.values()
+            if (f["precision"] or 0) >= 0.95 and (f["recall"] or 0) >= 0.95
+        )
+        return f"{good} of {len(scored)}" + _mark(good == len(scored) if scored else None)
+
+    def ms(v: float | None, key: str) -> str:
+        t = targets[key]
+        return _ms(v) + (_mark(t[1](v)) if t[1] and v is not None else "")
+
+    def speed(e: str, split: str, kd: str) -> str:
+        sp = rep["engines"][e].get("speedup_vs_naive", {}).get(split, {}).get(kd)
+        if not sp:
+            return "–"
+        t = targets["speedup"]
+        return f"{sp['ratio']:.2f}×" + (_mark(t[1](sp["ratio"])) if t[1] else "")
+
+    rows: list[tuple[str, str, Callable[[str, str], str]]] = [
+        (
+            "IMEI exact, acceptable fronts",
+            targets["imei_exact_acceptable"][0],
+            lambda e, sp: rate(
+                kind(e, sp, "front").get("imei_exact_acceptable"), "imei_exact_acceptable"
+            ),
+        ),
+        (
+            "purchase date, acceptable proofs",
+            targets["purchase_date_acceptable"][0],
+            lambda e, sp: rate(
+                kind(e, sp, "proof").get("purchase_date_acceptable"), "purchase_date_acceptable"
+            ),
+        ),
+        (
+            "model, acceptable proofs",
+            targets["model"][0],
+            lambda e, sp: rate(kind(e, sp, "proof").get("model"), "model"),
+        ),
+        ("flags with P and R ≥ 95 %", "all", flags_ok),
+        (
+            "12 MP front p50",
+            targets["front_12mp_p50"][0],
+            lambda e, sp: ms(
+                kind(e, sp, "front").get("latency_12mp_ms", {}).get("p50"), "front_12mp_p50"
+            ),
+        ),
+        (
+            "proof p50",
+            targets["proof_p50"][0],
+            lambda e, sp: ms(kind(e, sp, "proof").get("latency_ms", {}).get("p50"), "proof_p50"),
+        ),
+        (
+            "speed-up vs naive: front / proof",
+            targets["speedup"][0],
+            lambda e, sp: f"{speed(e, sp, 'front')} / {speed(e, sp, 'proof')}",
+        ),
+    ]
+    cols = [(e, sp) for e in engines if e != "naive" for sp in splits]
+    if not cols:
+        return []
+    out = [
+        "## Targets at a glance",
+        "",
+        "| target | goal | " + " | ".join(f"{e} ({sp})" for e, sp in cols) + " |",
+        "|---|---|" + "---|" * len(cols),
+    ]
+    for name, goal, fn in rows:
+        out.append(f"| {name} | {goal} | " + " | ".join(fn(e, sp) for e, sp in cols) + " |")
+    rss_cells = []
+    for e, _sp in cols:
+        p = rep["engines"][e].get("probe_12mp")
+        t = targets["rss_12mp"]
+        rss_cells.append(
+            "–"
+            if not p
+            else f"{p['peak_rss_mb']:.0f} MB" + (_mark(t[1](p["peak_rss_mb"])) if t[1] else "")
+        )
+    out.append(
+        f"| peak RSS on 12 MP (one probe per engine) | {targets['rss_12mp'][0]} | "
+        + " | ".join(rss_cells)
+        + " |"
+    )
+    return [*out, ""]
+
+
 def render(rep: dict[str, Any], targets: dict[str, Target]) -> str:
     engines = list(rep["engines"])
     m = rep["machine"]
@@ -186,6 +289,7 @@ def render(rep: dict[str, Any], targets: dict[str, Target]) -> str:
         "Labels are what an ideal inspector returns; `optional_flags` (e.g. IMEI_NOT_FOUND on "
         "a photo that is already TOO_DARK) are neither rewarded nor penalised. See docs/bench.md.",
         "",
+        *_summary(rep, engines, targets),
     ]
     for split in ("dev", "holdout"):
         if split not in rep["counts"]:
