@@ -40,7 +40,7 @@ $(VENV)/.deps-stamp: pyproject.toml | $(VENV)/.apt-stamp
 run: setup
 	$(BIN)/python -m infra.local_stack $(RUN_ARGS)
 
-test: setup sam-validate
+test: setup sam-validate sam-build
 	@set +e; $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 

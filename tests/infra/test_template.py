@@ -164,3 +164,13 @@ def test_every_function_has_an_event_file_and_an_env_json_entry(fn: str) -> None
     env = json.loads(Path(ROOT / "env.json").read_text())
     declared = set(FUNCTIONS[fn]["Properties"].get("Environment", {}).get("Variables", {}))
     assert declared - {"POWERTOOLS_SERVICE_NAME"} <= set(env[fn]) | set(env.get("Parameters", {}))
+
+
+def test_zip_build_template_drops_only_the_image_function_and_its_dependents() -> None:
+    from infra.sam_build import zip_only_template
+
+    filtered, images = zip_only_template(TPL)
+    assert images == ["InspectFunction"]
+    dropped = set(TPL["Resources"]) - set(filtered["Resources"])
+    assert dropped == {"InspectFunction", "InspectFunctionLogs"}
+    assert {"ApiFunction", "EligibilityFunction", "SharedLayer"} <= set(filtered["Resources"])
