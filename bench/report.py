@@ -151,7 +151,7 @@ def _flag_rows(engines: list[str], rep: dict[str, Any], split: str) -> list[str]
             ok = (
                 (f["precision"] or 0) >= 0.95 and (f["recall"] or 0) >= 0.95
                 if f["tp"] + f["fn"]
-                else None
+                else (False if f["fp"] else None)
             )
             cells.append(
                 f"{p} / {r} ({f['tp']}/{f['fp']}/{f['fn']})" + _mark(ok if e != "naive" else None)
