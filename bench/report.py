@@ -279,6 +279,8 @@ def render(rep: dict[str, Any], targets: dict[str, Target]) -> str:
         f"- load average at start / end: {load[0]:.1f} / {m.get('loadavg_end', [0])[0]:.1f}",
         f"- items: {', '.join(f'{k} {v}' for k, v in rep['counts'].items())}",
     ]
+    if rep.get("note"):
+        lines.append(f"- note: {rep['note']}")
     if busy:
         lines.append(
             "- **Other processes were running on this machine during the run (shared by the "

@@ -278,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         help="cases per split for the slow naive baseline (default 40)",
     )
     ap.add_argument("--gen-jobs", type=int, default=1, help="processes generating missing cases")
+    ap.add_argument("--note", default=None, help="a line for the report (e.g. machine state)")
     ap.add_argument("--generate-only", action="store_true", help="fill the cache and stop")
     args = ap.parse_args(argv)
     engines = [e for e in args.engines.split(",") if e]
@@ -333,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {**machine, "loadavg_end": os.getloadavg()},
         "generator_version": version,
+        "note": args.note,
         "counts": {k: len(v) for k, v in items.items()},
         "engines": {},
     }
