@@ -272,11 +272,15 @@ def estimate_text_height(gray: np.ndarray) -> float | None:
 
 def flatten_illumination(gray: np.ndarray) -> np.ndarray:
     """Divide by the local background: removes shadows and light gradients on paper."""
-    k = max(15, (min(gray.shape[:2]) // 30) | 1)
-    background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    # The background varies slowly: estimate it on a quarter-size copy (4x16 times less
+    # work for the closing and the wide blur), then scale it back up.
+    h, w = gray.shape[:2]
+    small = cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    k = max(5, (min(small.shape[:2]) // 30) | 1)
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
     background = cv2.GaussianBlur(background, (0, 0), k / 3)
-    norm = cv2.divide(gray, np.maximum(background, 1), scale=255)
-    return norm
+    background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(gray, np.maximum(background, 1), scale=255)
 
 
 def remove_rules(gray: np.ndarray, text_px: float = TARGET_TEXT_PX) -> np.ndarray:

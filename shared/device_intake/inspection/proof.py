@@ -27,6 +27,7 @@ import re
 import threading
 from typing import Any
 
+import cv2
 import numpy as np
 
 from device_intake.domain.dates import find_dates
@@ -185,8 +186,8 @@ def _reread_rows(
     """Read again, one row at a time, the rows that should hold a missing field.
 
     Tesseract loses kanji-numeral dates (二〇二五年七月十七日 → ニ 〇 ニニ五) and rows where a
-    label and its value sit far apart; a second engine on just those rows (a few 50 ms
-    single-line reads) recovers them without paying for a second full-page pass.
+    label and its value sit far apart; a second engine on just those rows (single-line
+    reads, ~50-100 ms each) recovers them without paying for a second full-page pass.
     """
     want_date = fields.purchase_date is None
     want_id = not fields.imeis
@@ -212,6 +213,10 @@ def _reread_rows(
         crop = page[max(0, y - pad) : min(h_img, y + h + pad), max(0, x - pad) : w_img]
         if crop.size == 0:
             continue
+        band = _first_text_band(crop)
+        if band is not None:
+            crop = crop[band[0] : band[1]]
+        crop = _close_gaps(crop)
         got = reader.read(crop, lang="jpn+eng", psm=7)
         text = " ".join(part.text for part in got).strip()
         if text and text != lines[i].text:
@@ -219,6 +224,60 @@ def _reread_rows(
             out[i] = OcrLine(text=text, confidence=conf, box=lines[i].box, words=())
             changed = True
     return out if changed else None
+
+
+def _first_text_band(strip: np.ndarray) -> tuple[int, int] | None:
+    """Rows (top, bottom) of the first line of text in a strip.
+
+    Tesseract's row box often takes in half of the next row; a single-line read of two
+    half rows is garbage, so the strip is cut down to its first band of ink. Columns that
+    are ink from top to bottom (the sheet's edge, a table border) are ignored.
+    """
+    gray = to_gray(strip)
+    if gray.shape[0] < 8:
+        return None
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    full_columns = ink.mean(axis=0) > 0.8
+    ink[:, full_columns] = 0
+    rows = ink.sum(axis=1) > max(2, int(0.002 * ink.shape[1]))
+    bands: list[tuple[int, int]] = []
+    start = None
+    for y, on in enumerate([*rows.tolist(), False]):
+        if on and start is None:
+            start = y
+        elif not on and start is not None:
+            bands.append((start, y))
+            start = None
+    bands = [b for b in bands if b[1] - b[0] >= 6]
+    if not bands:
+        return None
+    top, bottom = bands[0]
+    pad = max(3, (bottom - top) // 4)
+    return max(0, top - pad), min(gray.shape[0], bottom + pad)
+
+
+def _close_gaps(strip: np.ndarray) -> np.ndarray:
+    """Shrink long blank stretches ("購入日 ............ R07.04.22") to one text height.
+
+    A recogniser's cost grows with the line's width; the blank middle of a label/value
+    row is most of it.
+    """
+    gray = to_gray(strip)
+    h = gray.shape[0]
+    if h < 4 or gray.shape[1] < 4 * h:
+        return strip
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    blank = ink.sum(axis=0) == 0
+    keep = np.ones(blank.shape[0], dtype=bool)
+    run_start = None
+    for x, is_blank in enumerate([*blank.tolist(), False]):
+        if is_blank and run_start is None:
+            run_start = x
+        elif not is_blank and run_start is not None:
+            if x - run_start > 2 * h:
+                keep[run_start + h : x - h // 2] = False
+            run_start = None
+    return np.ascontiguousarray(strip[:, keep])
 
 
 def _better(new: ProofFields, old: ProofFields) -> bool:

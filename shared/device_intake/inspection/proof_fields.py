@@ -85,6 +85,7 @@ def _fix_kanji_numerals(text: str) -> str:
 def normalize_line(text: str) -> str:
     """NFKC, tesseract's ``\\`` for ``¥`` fixed, spaces inside Japanese words removed."""
     text = unicodedata.normalize("NFKC", text)
+    text = text.replace("購人", "購入")  # tesseract's most common kanji slip on proofs
     text = _fix_kanji_numerals(text)
     text = re.sub(r"\\(?=\s?\d)", "¥", text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
