@@ -431,7 +431,9 @@ def strip_location(data: bytes) -> bytes:
       reviewer console cannot show HEIC. Sniff the result with :func:`sniff_format`.
     - PDF: returned unchanged (no camera location; embedded photos are out of scope).
 
-    Raises :class:`DocumentRejected` for bytes :func:`load_document` would reject.
+    Raises :class:`DocumentRejected` for bytes it cannot copy safely (unsupported,
+    corrupt, or a pixel bomb: the header is checked before decoding, as in
+    :func:`load_document`). Call it only for uploads that loaded.
     """
     fmt = sniff_format(data)
     if fmt == "jpeg":
@@ -444,6 +446,10 @@ def strip_location(data: bytes) -> bytes:
         _register_heif()
     try:
         with Image.open(io.BytesIO(data)) as im:
+            width, height = im.size
+            if width * height > DEFAULT_LIMITS.max_pixels:
+                # Same header check as load_document: never expand a bomb, not even here.
+                raise DocumentRejected(ReasonCode.FILE_TOO_LARGE, f"{width}x{height} px")
             im.load()
             upright = ImageOps.exif_transpose(im)
             out = io.BytesIO()
@@ -456,6 +462,8 @@ def strip_location(data: bytes) -> bytes:
                 upright.save(out, format="WEBP", lossless=True)
             else:
                 upright.convert("RGB").save(out, format="JPEG", quality=95)
+    except Image.DecompressionBombError as exc:
+        raise DocumentRejected(ReasonCode.FILE_TOO_LARGE, "decompression bomb") from exc
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise DocumentRejected(ReasonCode.CORRUPT_FILE, type(exc).__name__) from exc
     return out.getvalue()

@@ -264,6 +264,12 @@ def test_strip_location_png_loses_metadata_and_stays_upright():
     assert np.array_equal(load_document(clean).image, load_document(data).image)
 
 
+def test_strip_location_never_expands_a_bomb():
+    with pytest.raises(DocumentRejected) as info:
+        strip_location(_png_header_only(30000, 30000))
+    assert info.value.code is ReasonCode.FILE_TOO_LARGE
+
+
 def test_strip_location_rejects_what_load_rejects():
     with pytest.raises(DocumentRejected):
         strip_location(b"GIF89a" + b"\x00" * 50)
