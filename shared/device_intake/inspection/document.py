@@ -312,8 +312,9 @@ def remove_rules(gray: np.ndarray, text_px: float = TARGET_TEXT_PX) -> np.ndarra
             thin.append(i)
     if not thin:
         return gray
-    mask = np.isin(labels, thin).astype(np.uint8) * 255
-    mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+    mask = cv2.dilate(
+        np.where(np.isin(labels, thin), 255, 0).astype(np.uint8), np.ones((3, 3), np.uint8)
+    )
     out = gray.copy()
     out[mask > 0] = 255
     return out

@@ -48,12 +48,12 @@ def inspect_document(
     doc_kind = DocumentKind(kind)
     started = time.perf_counter()
     recorder = debug_images.DebugRecorder(Path(debug_dir)) if debug_dir else None
+    doc: LoadedDocument | None = None
     try:
         doc = load_document(data, filename=filename, content_type=content_type)
     except DocumentRejected as exc:
         log.info("document rejected kind=%s code=%s detail=%s", doc_kind, exc.code, exc.detail)
         result = InspectionResult(kind=doc_kind, flags=[exc.code])
-        doc = None
     else:
         with debug_images.recording(recorder):
             result = _route(doc_kind, doc)

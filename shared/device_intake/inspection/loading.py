@@ -93,7 +93,7 @@ class LoadedDocument:
     """
 
     image: np.ndarray
-    format: DocumentFormat
+    format: str  # one of DocumentFormat (plain str so structural Photo protocols accept it)
     original_size: tuple[int, int]
     byte_size: int
     pages: list[np.ndarray] = field(default_factory=list)

@@ -378,7 +378,7 @@ def _secondary(ocr: OcrEngine) -> OcrEngine | None:
     """The fallback reader: the hybrid engine's own, else a process-wide RapidOcrEngine."""
     fallback = getattr(ocr, "secondary", None)
     if fallback is not None:
-        return fallback  # type: ignore[no-any-return]
+        return fallback
     if _fallback_setting() == "none" or getattr(ocr, "name", "") == "rapidocr":
         return None
     global _secondary_engine

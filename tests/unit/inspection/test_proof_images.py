@@ -10,6 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from device_intake.domain.documents import InspectionResult
 from device_intake.domain.reasons import ReasonCode
 from device_intake.inspection.engine import inspect_document
 from PIL import Image, ImageDraw, ImageFont
@@ -41,13 +42,15 @@ def _receipt(size: int = 26) -> np.ndarray:
     return np.asarray(im)[:, :, ::-1].copy()
 
 
-def _photograph(page: np.ndarray, corners: np.ndarray, canvas=(1200, 1600)) -> np.ndarray:
+def _photograph(
+    page: np.ndarray, corners: np.ndarray, canvas: tuple[int, int] = (1200, 1600)
+) -> np.ndarray:
     """``page`` placed at ``corners`` on a dark, slightly noisy table."""
     w_canvas, h_canvas = canvas
     rng = np.random.default_rng(7)
     table = np.clip(rng.normal(70, 8, (h_canvas, w_canvas, 3)), 0, 255).astype(np.uint8)
     h, w = page.shape[:2]
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(src, corners.astype(np.float32))
     warped = cv2.warpPerspective(page, matrix, (w_canvas, h_canvas))
     mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), matrix, (w_canvas, h_canvas))
@@ -68,10 +71,10 @@ def _jpeg(image: np.ndarray) -> bytes:
 
 
 # A tilted, slightly perspective view that keeps the receipt's own aspect (900 x 490).
-TILTED = np.float32([[160, 420], [1060, 460], [1040, 960], [140, 930]])
+TILTED = np.array([[160, 420], [1060, 460], [1040, 960], [140, 930]], dtype=np.float32)
 
 
-def _assert_receipt_fields(result) -> None:  # type: ignore[no-untyped-def]
+def _assert_receipt_fields(result: InspectionResult) -> None:
     fields = result.fields
     assert fields.purchase_date == date(2024, 3, 15)  # ご購入日 beats 発行日 and 保証期限
     assert fields.model_name == "iPhone 15"
@@ -102,7 +105,7 @@ def test_photographed_tilted_receipt_is_rectified_and_read():
 
 
 def test_receipt_running_off_the_photo_is_partial():
-    cut = TILTED + np.float32([0, -480])  # the top of the sheet leaves the frame
+    cut = TILTED + np.array([0, -480], dtype=np.float32)  # the top of the sheet leaves the frame
     result = inspect_document("proof", _jpeg(_photograph(_receipt(), cut)))
     assert ReasonCode.PARTIAL_DOCUMENT in result.flags
 
