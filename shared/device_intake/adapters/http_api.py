@@ -141,6 +141,9 @@ def _ticket(t: Ticket) -> s.UploadTicket:
 
 
 def _queue_entry(item: ReviewItem, now: datetime) -> s.ReviewQueueEntry:
+    if item.lease_expires_at is not None and _parse_iso(item.lease_expires_at) <= now:
+        # An expired lease is free for anyone: do not show a stale holder.
+        item = item.model_copy(update={"claimed_by": None, "lease_expires_at": None})
     return s.ReviewQueueEntry(
         registration_id=item.registration_id, plan=item.plan, status=item.status,
         reasons=item.reasons, flags=item.flags, queued_at=item.queued_at,

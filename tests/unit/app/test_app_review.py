@@ -88,3 +88,13 @@ def test_claiming_an_unknown_item_is_not_found() -> None:
     repo, _ = _queued()
     with pytest.raises(NotFound):
         review.claim(new_id(), "r1", repo=repo, now=NOW, lease_seconds=900)
+
+
+def test_an_expired_lease_shows_as_unclaimed_in_the_queue() -> None:
+    from device_intake.adapters.http_api import _queue_entry
+
+    repo, rid = _queued()
+    item = review.claim(rid, "r1", repo=repo, now=NOW, lease_seconds=900)
+    assert _queue_entry(item, NOW).claimed_by == "r1"
+    later = _queue_entry(item, NOW + timedelta(minutes=16))
+    assert later.claimed_by is None and later.lease_expires_at is None
