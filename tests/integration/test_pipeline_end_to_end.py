@@ -139,6 +139,12 @@ def test_phone_is_validated_and_kept(subscriber: Client) -> None:
     assert subscriber.get("/api/me").json()["phone"] == "08012345678"
 
 
+def test_unknown_routes_answer_in_the_error_shape(subscriber: Client) -> None:
+    response = subscriber.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "NOT_FOUND"
+
+
 def test_openapi_document_is_served(stack: LocalStack) -> None:
     doc = requests.get(f"{stack.api_url}/api/openapi.json", timeout=10).json()
     assert "/api/registrations" in doc["paths"]

@@ -194,6 +194,10 @@ def build_resolver(deps: Callable[[], ApiDeps]) -> APIGatewayHttpResolver:
             return _error("VALIDATION_ERROR", f"invalid: {detail}")
         return _error("VALIDATION_ERROR", f"{_JA['VALIDATION_ERROR']} ({detail})")
 
+    @app.not_found
+    def _no_route(exc: Exception) -> Response[str]:
+        return _error("NOT_FOUND", "no such route" if is_reviewer_route() else _JA["NOT_FOUND"])
+
     @app.get("/api/openapi.json")
     def openapi() -> Response[str]:
         return Response(status_code=200, content_type=content_types.APPLICATION_JSON,
