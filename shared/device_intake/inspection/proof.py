@@ -116,6 +116,18 @@ def _inspect_image(doc: LoadedDocument, ocr: OcrEngine) -> InspectionResult:
                 engine_name = f"{engine_name}+{getattr(secondary, 'name', 'secondary')}"
                 # Boxes follow the engine that gave the field.
                 lines = _merge_lines(lines, more, fields)
+    if _missing(fields) and len(doc.pages) > 1:
+        # A scanned contract can put the model on page 2: read the other rendered pages.
+        # Their fields get no box (boxes are drawn on page 1).
+        for extra in doc.pages[1:]:
+            extra_page = prepare_page(extra, find_page(extra))
+            more_fields = extract_proof_fields(
+                _text_lines(ocr.read(extra_page.image, lang="jpn+eng", psm=6))
+            )
+            more_fields.lines.clear()
+            _merge(fields, more_fields)
+            if not _missing(fields):
+                break
     flags = _field_flags(fields)
     uncertain: list[str] = []
 

@@ -3,6 +3,7 @@ generated proofs and real invoices through OCR (a small set: each is an OCR run)
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -164,3 +165,23 @@ def test_real_invoice_scan_through_ocr_gives_date_and_total(name: str):
     assert str(result.fields.purchase_date) == row["date"]
     assert result.fields.price == pytest.approx(float(row["price_total"]))  # type: ignore[arg-type]
     assert result.fields.currency == row["currency"]
+
+
+def _text_page(lines: list[str]) -> Image.Image:
+    font = ImageFont.truetype(FONT, 30)
+    im = Image.new("RGB", (900, 400), "white")
+    draw = ImageDraw.Draw(im)
+    for i, text in enumerate(lines):
+        draw.text((50, 50 + i * 60), text, font=font, fill="black")
+    return im
+
+
+def test_scanned_pdf_reads_the_model_from_page_two():
+    first = _text_page(["ご契約内容確認書", "ご契約日 2024年3月15日"])
+    second = _text_page(["機種情報", "機種名 iPhone 15"])
+    buf = io.BytesIO()
+    first.save(buf, "PDF", save_all=True, append_images=[second], resolution=144.0)
+    result = inspect_document("proof", buf.getvalue(), filename="contract.pdf")
+    assert result.flags == []
+    assert result.fields.purchase_date == date(2024, 3, 15)
+    assert result.fields.model_name == "iPhone 15"
