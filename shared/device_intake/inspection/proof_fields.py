@@ -399,8 +399,11 @@ _ISSUER_MARK = re.compile(
     r"\b(?:Inc|Ltd|LLC|B\.V|GmbH|AG|S\.A|SARL|SAS|Pvt|Co\.|Corp|Limited)\b)",
     re.IGNORECASE,
 )
-_NOT_ISSUER = re.compile(r"(様|御中|お客様|Bill\s*to|Ship\s*to|Customer|Billing|Shipping)",
-                         re.IGNORECASE)
+_NOT_ISSUER = re.compile(
+    r"(様|御中|お客様|Bill\s*to|Ship\s*to|Customer|Billing|Shipping|ATTN|Attention|"
+    r"T\.a\.v\.|z\.Hd\.|TOTAL|Amount)",
+    re.IGNORECASE,
+)
 
 
 def _find_store(lines: list[str], fields: ProofFields) -> None:
