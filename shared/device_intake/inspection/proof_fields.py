@@ -158,6 +158,27 @@ def label_score(context: str) -> int:
     return best_score
 
 
+def _label_sequence(text: str) -> list[int]:
+    """Scores of the date labels in ``text``, left to right (longest label wins where
+    labels overlap: "Due Date" is one distractor, not a distractor and a "Date")."""
+    compact = _compact(text)
+    hits: list[tuple[int, int, int]] = []  # start, end, score
+    for score, labels in _DATE_LABELS:
+        for label in labels:
+            start = compact.find(label)
+            while start >= 0:
+                hits.append((start, start + len(label), score))
+                start = compact.find(label, start + 1)
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    out: list[int] = []
+    last_end = -1
+    for start, end, score in hits:
+        if start >= last_end:
+            out.append(score)
+            last_end = end
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class DateCandidate:
     date: date
@@ -251,11 +272,14 @@ def date_candidates(lines: list[str]) -> list[DateCandidate]:
                 if not _compact(before):
                     before = line[: found[k - 1].start]  # label shared by both dates
             score = label_score(before)
-            if score == 0 and not _compact(before) and i > 0 and not find_dates(lines[i - 1]):
-                # Table layout: the label sits on the line above ("Invoice Date:" / "03/20/2023").
-                above = label_score(lines[i - 1][-40:])
-                if above:
-                    score = above
+            if score == 0 and i > 0 and not find_dates(lines[i - 1]):
+                # Table layout: labels on the line above, values below in the same order
+                # ("Invoice Date: Due Date:" / "03/20/2023 04/04/2023").
+                header = _label_sequence(lines[i - 1])
+                if len(header) > 1 and k < len(header):
+                    score = header[k]
+                elif not _compact(before):
+                    score = label_score(lines[i - 1][-40:])
             doubtful = fd.ocr_corrected or fd.date > date.today()
             out.append(DateCandidate(fd.date, score, i, fd.start, doubtful))
     return out

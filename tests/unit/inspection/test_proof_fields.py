@@ -69,6 +69,18 @@ def test_label_on_the_line_above_counts_for_table_layouts():
     assert fields_of(text).purchase_date == date(2023, 3, 20)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Invoice Date: Due Date: Reference:\n03/20/2023 04/04/2023 CUSTREF123",
+        "Due Date: Invoice Date:\n04/04/2023 03/20/2023",
+        "お支払期日 ご契約日\n2023/04/04 2023/03/20",
+    ],
+)
+def test_header_row_labels_pair_with_the_dates_below_in_order(text: str):
+    assert fields_of(text).purchase_date == date(2023, 3, 20)
+
+
 def test_only_distractor_dates_mean_no_purchase_date():
     fields = fields_of("保証期限 2026年3月14日\n印刷日 2025年1月1日\niPhone 15")
     assert fields.purchase_date is None
