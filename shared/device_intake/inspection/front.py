@@ -113,7 +113,12 @@ def inspect_front(doc: Photo, ocr: OcrEngine) -> InspectionResult:
         if finding.screen is not None:
             result.boxes.append(_box("screen", finding.screen.quad))
 
-    text = _read_upright(screen, ocr)
+    if light.too_dark and not verdict.is_screenshot:
+        # Nothing to read in a photo this dark (TOO_DARK says what to do); OCR of sensor
+        # noise takes tesseract tens of seconds.
+        text = _Upright(ScreenText(lines=[], scale=1.0, text_height=0.0), 0, np.eye(3))
+    else:
+        text = _read_upright(screen, ocr)
     if text.rotation:
         matrix = text.rotation_matrix @ matrix
     _fill_fields(result, text.screen, matrix)

@@ -28,6 +28,8 @@ LAYOUT_TEXT_HEIGHT = 22.0  # px, median glyph height for the layout pass (speed 
 ROW_TEXT_HEIGHT = 38.0  # px, glyph height for the single-row re-read
 MAX_LAYOUT_LONG_SIDE = 3000
 BINARISE_OFFSET = 30
+MAX_LAYOUT_LINES = 80  # more lines than any settings screen has: the page is noise
+MAX_UNLABELLED_REREADS = 6
 
 
 @dataclass(slots=True)
@@ -178,7 +180,7 @@ def _binarise(gray: np.ndarray) -> np.ndarray:
     return binary
 
 
-def read_screen(screen_gray: np.ndarray, ocr: OcrEngine) -> ScreenText:
+def read_screen(screen_gray: np.ndarray, ocr: OcrEngine, *, retries: bool = True) -> ScreenText:
     """Read IMEIs and the serial number from a rectified, upright screen (grayscale).
 
     The first attempt (locally binarised, text sized from its glyph estimate) reads most
@@ -190,7 +192,10 @@ def read_screen(screen_gray: np.ndarray, ocr: OcrEngine) -> ScreenText:
     text_h = estimate_text_height(gray)
     base = min(1.0, 1000.0 / max(gray.shape[:2])) if text_h <= 0 else LAYOUT_TEXT_HEIGHT / text_h
     limit = min(3.0, MAX_LAYOUT_LONG_SIDE / max(gray.shape[:2]))
-    attempts = [(min(base, limit), True), (min(base, limit), False), (min(base * 1.8, limit), True)]
+    attempts = [(min(base, limit), True), (min(base * 1.8, limit), True)]
+    if 0 < text_h * min(base, limit) < 14 or text_h < 12:
+        # Tiny text loses strokes to binarisation: try the grey image too.
+        attempts.insert(1, (min(base, limit), False))
     best: ScreenText | None = None
     tried: set[tuple[float, bool]] = set()
     for scale, binarise in attempts:
@@ -200,10 +205,22 @@ def read_screen(screen_gray: np.ndarray, ocr: OcrEngine) -> ScreenText:
         result = _read_once(gray, text_h, scale, binarise, ocr)
         if best is None or _rank(result) > _rank(best):
             best = result
-        if result.imeis:
+        if result.imeis or not retries or _looks_like_noise(result):
             break
     assert best is not None
     return best
+
+
+def _looks_like_noise(text: ScreenText) -> bool:
+    """Tesseract output from noise (a dark or grainy photo): many lines, low confidence.
+
+    Retrying such a screen costs seconds per pass (tesseract segments every speck) and
+    never finds an IMEI, so it is not retried.
+    """
+    if len(text.lines) > MAX_LAYOUT_LINES:
+        return True
+    confs = [ln.confidence for ln in text.lines]
+    return bool(confs) and float(np.mean(confs)) < 0.45 and len(confs) > 15
 
 
 def _rank(text: ScreenText) -> tuple[int, int, int]:
@@ -248,10 +265,12 @@ def _read_once(
                 result.serial = FoundValue("serial", serial, (x, y, w, h), serial)
     # Numbers whose label was misread or absent (a *#06# dialog may list bare numbers):
     # any line holding 13-17 digits is re-read as a digit row and kept only if Luhn-valid.
+    rereads = 0
     for k, line in enumerate(lines):
-        if k in excluded_lines:
+        if k in excluded_lines or rereads >= MAX_UNLABELLED_REREADS:
             continue
         if 13 <= len(digits_of(line.text)) <= 17:
+            rereads += 1
             _add_imei(result, gray, _digit_words_box(line), [line.text], ocr, labelled=False)
     # Order by position on screen: IMEI (slot 1) is above IMEI2 in every layout.
     result.imeis.sort(key=lambda v: (v.box[1], v.box[0]))

@@ -202,7 +202,9 @@ def score_screenshot(
     if exif_says_screenshot(exif):
         signals["exif_screenshot"] = 3.0
     if native_resolution(size):
-        signals["native_resolution"] = 1.5
+        # 4:3 tablet resolutions (1536x2048 ...) are also what cameras and phones scale
+        # photos to, so they count for less than a tall phone resolution.
+        signals["native_resolution"] = 1.5 if tall_aspect(size) else 0.5
     elif tall_aspect(size):
         signals["tall_aspect"] = 0.75
     crop = sample_full_res(gray)
@@ -214,7 +216,7 @@ def score_screenshot(
     top = top_band_uniform(gray)
     if top > 0.9:
         signals["top_band_flat"] = 0.5
-    if not device_found or device_fills_frame:
+    if not device_found:
         signals["no_device_outline"] = 0.75
     else:
         signals["device_outline"] = -1.0
