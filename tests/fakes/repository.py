@@ -153,7 +153,13 @@ class InMemoryRegistrationRepository:
             return True
 
     def save_decision(
-        self, registration_id: str, decision: DecisionRecord, status: RegistrationStatus
+        self,
+        registration_id: str,
+        decision: DecisionRecord,
+        status: RegistrationStatus,
+        *,
+        audit: AuditEntry | None = None,
+        review: ReviewItem | None = None,
     ) -> bool:
         with self._lock:
             reg = self._regs.get(registration_id)
@@ -167,6 +173,10 @@ class InMemoryRegistrationRepository:
             reg.status = status
             reg.decision = decision.model_copy(deep=True)
             reg.updated_at = decision.decided_at
+            if audit is not None:
+                self._audit.append(audit.model_copy(deep=True))
+            if review is not None:
+                self._reviews[registration_id] = review.model_copy(deep=True)
             return True
 
     def mark_failed(

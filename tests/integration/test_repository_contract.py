@@ -148,6 +148,23 @@ def test_one_decision_per_fingerprint_and_none_after_the_pipeline_is_done(
     assert repo.get(reg.id).status == "APPROVED"
 
 
+def test_a_decision_is_stored_with_its_audit_entry_and_review_item(
+    repo: RegistrationRepository,
+) -> None:
+    reg = _registration()
+    repo.add(reg)
+    audit = AuditEntry(registration_id=reg.id, at=T1, actor="system", action="decide")
+    item = ReviewItem(registration_id=reg.id, plan=reg.plan, status="NEEDS_REVIEW",
+                      reasons=["DUPLICATE_IMEI"], queued_at=T1)
+    assert repo.save_decision(reg.id, _decision(reg.fingerprint(), "NEEDS_REVIEW"),
+                              "NEEDS_REVIEW", audit=audit, review=item)
+    assert repo.get_review(reg.id) == item
+    assert [e.action for e in repo.audit_trail(reg.id)] == ["decide"]
+    again = AuditEntry(registration_id=reg.id, at=T2, actor="system", action="decide")
+    assert not repo.save_decision(reg.id, _decision(reg.fingerprint()), "APPROVED", audit=again)
+    assert len(repo.audit_trail(reg.id)) == 1  # a refused decision leaves no trace
+
+
 def test_a_decision_on_superseded_documents_is_not_stored(repo: RegistrationRepository) -> None:
     reg = _registration()
     repo.add(reg)

@@ -369,7 +369,13 @@ class DynamoRegistrationRepository:
         return self._update_meta(registration_id, move) is not None
 
     def save_decision(
-        self, registration_id: str, decision: DecisionRecord, status: RegistrationStatus
+        self,
+        registration_id: str,
+        decision: DecisionRecord,
+        status: RegistrationStatus,
+        *,
+        audit: AuditEntry | None = None,
+        review: ReviewItem | None = None,
     ) -> bool:
         """Once per fingerprint, and only while the documents are still those versions."""
         marker = {
@@ -393,15 +399,23 @@ class DynamoRegistrationRepository:
             decided = reg.model_copy(
                 update={"status": status, "decision": decision, "updated_at": decision.decided_at}
             )
+            ops: list[dict[str, Any]] = [
+                {"Put": {"TableName": self._name, "Item": marker,
+                         "ConditionExpression": "attribute_not_exists(pk)"}},
+                {"Put": {"TableName": self._name,
+                         "Item": self._meta_item(decided, int(item["rev"]) + 1),
+                         "ConditionExpression": "rev = :rev",
+                         "ExpressionAttributeValues": {":rev": item["rev"]}}},
+            ]
+            if audit is not None:
+                ops.append({"Put": {"TableName": self._name, "Item": self._audit_item(audit)}})
+            if review is not None:
+                existing = self._get(_reg_pk(registration_id), "REVIEW")
+                rev = int(existing["rev"]) + 1 if existing else 1
+                ops.append({"Put": {"TableName": self._name,
+                                    "Item": self._review_item(review, rev)}})
             try:
-                self._table_transact([
-                    {"Put": {"TableName": self._name, "Item": marker,
-                             "ConditionExpression": "attribute_not_exists(pk)"}},
-                    {"Put": {"TableName": self._name,
-                             "Item": self._meta_item(decided, int(item["rev"]) + 1),
-                             "ConditionExpression": "rev = :rev",
-                             "ExpressionAttributeValues": {":rev": item["rev"]}}},
-                ])
+                self._table_transact(ops)
                 return True
             except ClientError as exc:
                 if not _condition_failed(exc):

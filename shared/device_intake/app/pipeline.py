@@ -207,7 +207,7 @@ def _fail(
     registration = repo.get(registration_id)
     if registration is None:
         return
-    repo.mark_failed(registration_id, kind, ReasonCode.INSPECTION_FAILED, iso(now))
+    # Review item and audit first, the FAILED status last: whoever sees FAILED finds both.
     repo.enqueue_review(
         ReviewItem(
             registration_id=registration_id,
@@ -228,6 +228,7 @@ def _fail(
             after={"status": "FAILED", "reason": ReasonCode.INSPECTION_FAILED},
         )
     )
+    repo.mark_failed(registration_id, kind, ReasonCode.INSPECTION_FAILED, iso(now))
 
 
 def mark_decision_failed(registration_id: str, repo: RegistrationRepository, now: datetime) -> None:
@@ -264,31 +265,29 @@ def decide_registration(
         by="system",
         fingerprint=registration.fingerprint(),
     )
-    if not repo.save_decision(registration_id, record, record.decision):
-        return None
-    repo.append_audit(
-        AuditEntry(
-            registration_id=registration_id,
-            at=iso(now),
-            actor="system",
-            action="decide",
-            before={"status": registration.status},
-            after={"status": record.decision, "reasons": record.reasons},
-        )
+    audit = AuditEntry(
+        registration_id=registration_id,
+        at=iso(now),
+        actor="system",
+        action="decide",
+        before={"status": registration.status},
+        after={"status": record.decision, "reasons": record.reasons},
     )
     sample = record.decision == "APPROVED" and deps.rng.random() < deps.sample_rate
+    review = None
     if record.decision == "NEEDS_REVIEW" or sample:
-        repo.enqueue_review(
-            ReviewItem(
-                registration_id=registration_id,
-                plan=registration.plan,
-                status=record.decision,
-                reasons=record.reasons,
-                flags=sorted({f for s in registration.documents.values() for f in s.flags}),
-                queued_at=iso(now),
-                sample=sample,
-            )
+        review = ReviewItem(
+            registration_id=registration_id,
+            plan=registration.plan,
+            status=record.decision,
+            reasons=record.reasons,
+            flags=sorted({f for s in registration.documents.values() for f in s.flags}),
+            queued_at=iso(now),
+            sample=sample,
         )
+    if not repo.save_decision(registration_id, record, record.decision, audit=audit,
+                              review=review):
+        return None
     return record
 
 

@@ -96,10 +96,20 @@ class RegistrationRepository(Protocol):
         ...
 
     def save_decision(
-        self, registration_id: str, decision: DecisionRecord, status: RegistrationStatus
+        self,
+        registration_id: str,
+        decision: DecisionRecord,
+        status: RegistrationStatus,
+        *,
+        audit: AuditEntry | None = None,
+        review: ReviewItem | None = None,
     ) -> bool:
         """Store a system decision once per ``decision.fingerprint``; False if already made
-        or if the documents changed since (the fingerprint no longer matches)."""
+        or if the documents changed since (the fingerprint no longer matches).
+
+        ``audit`` and ``review`` are written in the same atomic step: whoever sees the new
+        status also finds its audit entry and review item.
+        """
         ...
 
     def mark_failed(
