@@ -1,0 +1,87 @@
+"""Quad ordering and fitting, rectification, and finding a device on a plain surface."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from device_intake.inspection.device import (
+    find_device,
+    fit_quad,
+    order_quad,
+    rectify,
+    unwarp_points,
+)
+from device_intake.inspection.front import _rotation_matrix
+
+
+def test_order_quad_starts_top_left_and_goes_clockwise() -> None:
+    pts = np.array([[90, 10], [10, 90], [10, 10], [90, 90]], np.float32)
+    assert order_quad(pts).tolist() == [[10, 10], [90, 10], [90, 90], [10, 90]]
+
+
+def test_order_quad_handles_a_quad_rotated_by_45_degrees() -> None:
+    diamond = np.array([[50, 0], [100, 50], [50, 100], [0, 50]], np.float32)
+    ordered = order_quad(diamond[::-1])
+    assert len({tuple(p) for p in ordered.tolist()}) == 4
+
+
+def _rounded_phone(canvas: np.ndarray, quad: np.ndarray) -> None:
+    body = np.zeros((820, 400), np.uint8)
+    cv2.rectangle(body, (50, 0), (350, 820), 255, -1)
+    cv2.rectangle(body, (0, 50), (400, 770), 255, -1)
+    for cx, cy in ((50, 50), (349, 50), (50, 769), (349, 769)):
+        cv2.circle(body, (cx, cy), 50, 255, -1)
+    src = np.array([[0, 0], [400, 0], [400, 820], [0, 820]], np.float32)
+    m = cv2.getPerspectiveTransform(src, quad)
+    mask = cv2.warpPerspective(body, m, (canvas.shape[1], canvas.shape[0]))
+    canvas[mask > 127] = (20, 20, 22)
+
+
+def test_fit_quad_recovers_corners_of_a_rounded_rectangle_in_perspective() -> None:
+    canvas = np.full((1000, 800, 3), 200, np.uint8)
+    truth = np.array([[200, 120], [600, 150], [620, 880], [180, 860]], np.float32)
+    _rounded_phone(canvas, truth)
+    mask = (canvas[:, :, 0] < 100).astype(np.uint8) * 255
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    quad = fit_quad(max(contours, key=cv2.contourArea))
+    assert np.abs(quad - truth).max() < 12
+
+
+def test_find_device_locates_a_dark_phone_on_a_light_desk() -> None:
+    canvas = np.full((1000, 800, 3), 210, np.uint8)
+    noise = np.random.default_rng(0).normal(0, 2, canvas.shape)
+    truth = np.array([[200, 120], [600, 150], [620, 880], [180, 860]], np.float32)
+    _rounded_phone(canvas, truth)
+    canvas = np.clip(canvas + noise, 0, 255).astype(np.uint8)
+    finding = find_device(canvas)
+    assert finding.device is not None and not finding.partial
+    assert np.abs(finding.device.quad - truth).max() < 15
+
+
+def test_find_device_reports_nothing_on_an_empty_surface() -> None:
+    canvas = np.clip(
+        np.full((800, 600, 3), 180.0) + np.random.default_rng(2).normal(0, 2, (800, 600, 3)),
+        0,
+        255,
+    ).astype(np.uint8)
+    assert find_device(canvas).device is None
+
+
+def test_rectify_and_unwarp_are_inverse() -> None:
+    img = np.zeros((500, 500, 3), np.uint8)
+    quad = np.array([[100, 80], [400, 100], [420, 420], [90, 400]], np.float32)
+    warped, matrix = rectify(img, quad)
+    h, w = warped.shape[:2]
+    corners = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+    assert np.abs(unwarp_points(corners, matrix) - quad).max() < 1.5
+
+
+def test_rotation_matrix_maps_corners_of_a_turned_image() -> None:
+    w, h = 40, 20
+    m = _rotation_matrix(1, w, h)  # clockwise: the top-left corner goes to the top-right
+    x, y, _ = m @ np.array([0, 0, 1.0])
+    assert (x, y) == (h - 1, 0)
+    img = np.zeros((h, w), np.uint8)
+    img[0, 0] = 255
+    turned = np.rot90(img, -1)
+    assert turned[0, h - 1] == 255

@@ -1,0 +1,57 @@
+"""Darkness, blur and size measures used by the front and back inspections."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from device_intake.inspection import quality
+
+
+def _edges_image() -> np.ndarray:
+    img = np.full((600, 400), 200, np.uint8)
+    cv2.rectangle(img, (80, 100), (320, 500), 30, -1)
+    for y in range(150, 450, 40):
+        cv2.putText(img, "35 209900", (100, y), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 230, 2)
+    return img
+
+
+def test_dark_photo_is_too_dark_and_a_normal_one_is_not() -> None:
+    normal = _edges_image()
+    dark = (normal.astype(np.float32) * 0.12).astype(np.uint8)
+    assert not quality.brightness(normal).too_dark
+    assert quality.brightness(dark).too_dark
+
+
+def test_defocus_lowers_edge_sharpness_below_the_blur_threshold() -> None:
+    sharp = _edges_image()
+    blurred = cv2.GaussianBlur(sharp, (0, 0), 12)
+    assert quality.edge_sharpness(sharp) > quality.BLUR_EDGE * 2
+    assert quality.edge_sharpness(blurred) < quality.BLUR_EDGE
+
+
+def test_motion_blur_in_one_direction_is_caught() -> None:
+    sharp = _edges_image()
+    kernel = np.zeros((41, 41), np.float32)
+    kernel[20, :] = 1 / 41
+    smeared = cv2.filter2D(sharp, -1, kernel)
+    assert quality.edge_sharpness(smeared) < quality.edge_sharpness(sharp) / 2
+
+
+def test_edge_sharpness_does_not_depend_on_resolution() -> None:
+    sharp = _edges_image()
+    big = cv2.resize(sharp, None, fx=4, fy=4, interpolation=cv2.INTER_NEAREST)
+    assert abs(quality.edge_sharpness(big) - quality.edge_sharpness(sharp)) < 0.2
+
+
+def test_noise_estimate_separates_sensor_noise_from_flat_render() -> None:
+    flat = np.full((300, 300), 128, np.uint8)
+    noisy = np.clip(flat + np.random.default_rng(1).normal(0, 4, flat.shape), 0, 255)
+    assert quality.noise_sigma(flat) < 0.2
+    assert quality.noise_sigma(noisy.astype(np.uint8)) > 2.0
+
+
+def test_downscale_never_upscales() -> None:
+    img = np.zeros((300, 200, 3), np.uint8)
+    assert quality.downscale(img, 1000) == (img, 1.0) or quality.downscale(img, 1000)[1] == 1.0
+    small, s = quality.downscale(np.zeros((4032, 3024, 3), np.uint8), 1000)
+    assert max(small.shape[:2]) == 1000 and abs(s - 1000 / 4032) < 1e-9

@@ -1,0 +1,88 @@
+"""Screenshot score: each signal on its own, and that no single one decides."""
+
+from __future__ import annotations
+
+import numpy as np
+from device_intake.inspection.screenshot import (
+    SCREENSHOT_THRESHOLD,
+    camera_exif,
+    exact_flat_share,
+    exif_says_screenshot,
+    native_resolution,
+    score_screenshot,
+    tall_aspect,
+)
+
+
+def _ui(h: int = 2532, w: int = 1170) -> np.ndarray:
+    img = np.full((h, w, 3), 242, np.uint8)
+    img[300:2400:130, 40 : w - 40] = 255  # rows
+    img[330:2400:130, 60:400] = 0  # label text strokes
+    return img
+
+
+def _photo(h: int = 3024, w: int = 4032, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    base = np.full((h, w, 3), 120.0) + rng.normal(0, 3.0, (h, w, 1))
+    return np.clip(base, 0, 255).astype(np.uint8)
+
+
+def test_camera_make_or_exposure_counts_as_camera_exif() -> None:
+    assert camera_exif({"Make": "Apple", "Model": "iPhone 13"})
+    assert camera_exif({"ExposureTime": 0.01})
+    assert not camera_exif({"Software": "17.5.1"})
+    assert not camera_exif({})
+
+
+def test_ios_user_comment_marks_a_screenshot() -> None:
+    assert exif_says_screenshot({"UserComment": b"Screenshot"})
+    assert not exif_says_screenshot({"UserComment": "holiday"})
+
+
+def test_native_phone_resolutions_in_either_orientation() -> None:
+    assert native_resolution((1170, 2532)) and native_resolution((2532, 1170))
+    assert not native_resolution((4032, 3024))
+    assert tall_aspect((1080, 2400)) and not tall_aspect((3024, 4032))
+
+
+def test_rendered_ui_is_flat_and_sensor_noise_is_not() -> None:
+    assert exact_flat_share(_ui()[:, :, 0]) > 0.5
+    assert exact_flat_share(_photo(600, 800)[:, :, 0]) < 0.05
+
+
+def test_png_ui_at_native_size_without_exif_scores_as_screenshot() -> None:
+    verdict = score_screenshot(
+        _ui(),
+        exif={},
+        file_format="png",
+        original_size=(1170, 2532),
+        device_found=False,
+        device_fills_frame=False,
+    )
+    assert verdict.is_screenshot and verdict.score >= SCREENSHOT_THRESHOLD
+
+
+def test_noisy_camera_photo_with_exif_and_a_device_outline_is_no_screenshot() -> None:
+    verdict = score_screenshot(
+        _photo(),
+        exif={"Make": "Apple"},
+        file_format="jpeg",
+        original_size=(4032, 3024),
+        device_found=True,
+        device_fills_frame=False,
+    )
+    assert not verdict.is_screenshot
+    assert "camera_exif" in verdict.signals
+
+
+def test_camera_exif_alone_does_not_clear_a_flat_native_png() -> None:
+    # Messaging apps strip EXIF and some editors add it: EXIF is evidence, not a verdict.
+    verdict = score_screenshot(
+        _ui(),
+        exif={"Make": "Apple"},
+        file_format="png",
+        original_size=(1170, 2532),
+        device_found=False,
+        device_fills_frame=False,
+    )
+    assert verdict.score > -3.0 + 1.0
