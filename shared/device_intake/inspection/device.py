@@ -335,7 +335,7 @@ def _not_border_colour(small: np.ndarray) -> np.ndarray:
     hist_src = _border_sample(lab.astype(np.float32), band).astype(np.uint8).reshape(-1, 1, 3)
     hist = cv2.calcHist([hist_src], [1, 2], None, [32, 32], [0, 256, 0, 256])
     hist = cv2.GaussianBlur(hist, (3, 3), 0)
-    hist /= max(1.0, float(hist.sum()))
+    hist = np.asarray(hist, dtype=np.float32) / max(1.0, float(np.sum(hist)))
     back = cv2.calcBackProject([lab], [1, 2], hist * 255.0 * 50, [0, 256, 0, 256], 1)
     return (back < 1).astype(np.uint8) * 255
 
