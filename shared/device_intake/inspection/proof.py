@@ -98,7 +98,12 @@ def _inspect_image(doc: LoadedDocument, ocr: OcrEngine) -> InspectionResult:
     lines = ocr.read(page.image, lang="jpn+eng", psm=6)
     engine_name = getattr(ocr, "name", "ocr")
     fields = extract_proof_fields(_text_lines(lines))
-    if _missing(fields) or _imei_row_unread(lines, fields) or _label_row_unread(lines, fields):
+    if (
+        _missing(fields)
+        or _imei_row_unread(lines, fields)
+        or _label_row_unread(lines, fields)
+        or _model_row_unread(lines, fields)
+    ):
         reader = _line_reader(ocr)
         if reader is not None:
             reread = _reread_rows(page.image, lines, fields, reader)
@@ -169,10 +174,21 @@ def _inspect_image(doc: LoadedDocument, ocr: OcrEngine) -> InspectionResult:
 
 _DATEISH = re.compile(r"[年月日]|\d[./\-]\d|[RHS]\d|令和|平成|日付|date|datum", re.IGNORECASE)
 _IMEI_LABEL = re.compile(r"IMEI|製造番号|端末識別", re.IGNORECASE)
+_PRODUCTISH = re.compile(r"[A-Za-z]{3,}[^¥￥$€]*\d|機種|品名|型名|商品名")
 
 
 def _imei_row_unread(lines: list[OcrLine], fields: ProofFields) -> bool:
     return not fields.imeis and any(_IMEI_LABEL.search(line.text) for line in lines)
+
+
+_MODEL_LABEL = re.compile(r"機種名|品名|型名|商品名|製品名|機種")
+
+
+def _model_row_unread(lines: list[OcrLine], fields: ProofFields) -> bool:
+    """No catalog model although a model row is there (raw text kept, or an ID only)."""
+    return fields.model_id is None and any(
+        _MODEL_LABEL.search(line.text) or _PRODUCTISH.search(line.text) for line in lines
+    )
 
 
 def _label_row_unread(lines: list[OcrLine], fields: ProofFields) -> bool:
@@ -203,6 +219,9 @@ def _reread_rows(
     """
     want_date = fields.purchase_date is None
     want_id = not fields.imeis
+    # Tesseract turns the katakana of "iPad Pro 12.9インチ (第6世代)" into "12.94 VF":
+    # without model and ID, product-looking rows are worth a second reading.
+    want_model = fields.model_id is None
     targets = _unread_label_rows(lines)
     chosen = fields.lines.get("purchase_date")
     if chosen is not None and "purchase_date" in fields.uncertain and chosen not in targets:
@@ -211,7 +230,11 @@ def _reread_rows(
         if i in targets:
             continue
         text = line.text
-        if (want_date and _DATEISH.search(text)) or (want_id and _IMEI_LABEL.search(text)):
+        if (
+            (want_date and _DATEISH.search(text))
+            or (want_id and _IMEI_LABEL.search(text))
+            or (want_model and _PRODUCTISH.search(text))
+        ):
             targets.append(i)
     if not targets:
         return None
@@ -298,7 +321,11 @@ def _better(new: ProofFields, old: ProofFields) -> bool:
     def score(f: ProofFields) -> int:
         sure_date = f.purchase_date is not None and "purchase_date" not in f.uncertain
         return (
-            (f.purchase_date is not None) * 2 + sure_date + bool(f.imeis) + bool(f.model_name)
+            (f.purchase_date is not None) * 2
+            + sure_date
+            + bool(f.imeis)
+            + bool(f.model_name)
+            + bool(f.model_id)  # a catalog model beats raw text
         )
 
     return score(new) > score(old)

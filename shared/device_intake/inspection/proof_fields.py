@@ -345,10 +345,15 @@ def _find_model(lines: list[str], fields: ProofFields) -> None:
         if not m or re.search(r"代金|価格|金額|円|[¥￥]|変更", line):
             continue  # 機種代金 ¥102,500 is a price row, 機種変更 a contract type
         value = re.split(r"\s{2,}|[¥￥]|\d+円", m.group("value"))[0].strip(" :：")
-        # A model name has a maker's code or number in it (F-52B, Pixel 8a, ZZPhone 9X);
         # "品名 スマートフォン" on a warranty card names the category, not the model.
-        if not re.search(r"[A-Za-z0-9]", value) or re.fullmatch(r"[\d\s\-]{8,}", value):
-            continue  # a bare number is an IMEI/serial on a misaligned row, not a model
+        if (
+            not re.search(r"[A-Za-z]", value)
+            or not re.search(r"\d", value)
+            or re.fullmatch(r"[\d\s\-]{8,}", value)
+        ):
+            # Needs a maker's letters and a number (F-52B, Pixel 8a); a bare number is an
+            # IMEI on a misaligned row, letters alone are usually OCR noise.
+            continue
         if len(re.sub(r"\W", "", value)) >= 3 and not find_dates(value):
             fields.model_name = value[:80]
             fields.lines["model_name"] = i
