@@ -371,20 +371,13 @@ def _blob_touching(contour: np.ndarray, shape: tuple[int, int]) -> float:
     h, w = shape
     # Edges fade a few pixels before the border (blur, Canny), so "on the border" is a band.
     margin = max(4, round(min(h, w) * 0.012))
-    pts = contour.reshape(-1, 2)
-    dense = []
-    for i in range(len(pts)):
-        a, b = pts[i].astype(np.float32), pts[(i + 1) % len(pts)].astype(np.float32)
-        n = max(1, int(np.linalg.norm(b - a)))
-        dense.append(a + (b - a) * (np.arange(n)[:, None] / n))
-    arr = np.concatenate(dense) if dense else pts.astype(np.float32)
-    near = (
-        (arr[:, 0] <= margin)
-        | (arr[:, 1] <= margin)
-        | (arr[:, 0] >= w - 1 - margin)
-        | (arr[:, 1] >= h - 1 - margin)
-    )
-    return float(near.mean()) if len(arr) else 0.0
+    outline = np.zeros((h, w), np.uint8)
+    cv2.drawContours(outline, [contour], -1, 255, thickness=1)
+    total = int(np.count_nonzero(outline))
+    if total == 0:
+        return 0.0
+    inner = outline[margin + 1 : h - margin - 1, margin + 1 : w - margin - 1]
+    return 1.0 - int(np.count_nonzero(inner)) / total
 
 
 def _region(contour: np.ndarray, shape: tuple[int, int], scale: float) -> Region:

@@ -139,5 +139,6 @@ def downscale(image: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
     scale = min(1.0, long_side / max(h, w))
     if scale >= 1.0:
         return image, 1.0
-    small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    size = (round(w * scale), round(h * scale))
+    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     return small, scale

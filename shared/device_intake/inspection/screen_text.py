@@ -151,10 +151,14 @@ def _reread(
         lines = ocr.read_secondary(crop, psm=7, whitelist=DIGITS_WHITELIST)
         readings.extend(ln.text for ln in lines)
         return readings, (x, y, w, h)
-    for variant in (crop, _binarise(crop)):
+    for variant in (crop, None):
+        if variant is None:
+            variant = _binarise(crop)
         lines = ocr.read(variant, lang="eng", psm=7, whitelist=DIGITS_WHITELIST)
         if lines:
             readings.append(" ".join(ln.text for ln in lines))
+            if imei_candidates(readings)[0] is not None and not imei_candidates(readings)[2]:
+                break  # a clean Luhn-valid reading: the binarised variant adds nothing
     return readings, (x, y, w, h)
 
 
