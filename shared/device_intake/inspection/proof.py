@@ -172,7 +172,10 @@ def _inspect_image(doc: LoadedDocument, ocr: OcrEngine) -> InspectionResult:
     return result
 
 
-_DATEISH = re.compile(r"[年月日]|\d[./\-]\d|[RHS]\d|令和|平成|日付|date|datum", re.IGNORECASE)
+# Rows that may hold a date, generously: OCR spaces and letters ("RO5. 04. 11").
+_DATEISH = re.compile(
+    r"[年月日]|\d\s?[./\-]\s?\d|[RHS][O0o]?\d|令和|平成|日付|date|datum", re.IGNORECASE
+)
 _IMEI_LABEL = re.compile(r"IMEI|製造番号|端末識別", re.IGNORECASE)
 _PRODUCTISH = re.compile(r"[A-Za-z]{3,}[^¥￥$€]*\d|機種|品名|型名|商品名")
 

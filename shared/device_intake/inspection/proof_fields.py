@@ -85,7 +85,9 @@ def _fix_kanji_numerals(text: str) -> str:
 def normalize_line(text: str) -> str:
     """NFKC, tesseract's ``\\`` for ``¥`` fixed, spaces inside Japanese words removed."""
     text = unicodedata.normalize("NFKC", text)
-    text = text.replace("購人", "購入")  # tesseract's most common kanji slip on proofs
+    text = text.replace("購人", "購入")  # tesseract's most common kanji slips on proofs
+    text = re.sub(r"[信今合]和(?=\s*[\d元一二三四五六七八九十〇])", "令和", text)
+    text = re.sub(r"乎成(?=\s*[\d元一二三四五六七八九十〇])", "平成", text)
     text = _fix_kanji_numerals(text)
     text = re.sub(r"\\(?=\s?\d)", "¥", text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
@@ -156,6 +158,14 @@ def label_score(context: str) -> int:
     if len(compact) - best_pos > 24:
         return best_score // 3 if best_score > 0 else best_score
     return best_score
+
+
+_DATE_SHAPE = re.compile(r"\d\s*[年月]|\d\s*[./\-]\s*\d{1,2}\s*[./\-]\s*\d")
+
+
+def _looks_dated(line: str) -> bool:
+    """The line has a date, or the shape of one OCR broke: its label is its own."""
+    return bool(find_dates(line) or _DATE_SHAPE.search(line))
 
 
 def _label_sequence(text: str) -> list[int]:
@@ -272,7 +282,7 @@ def date_candidates(lines: list[str]) -> list[DateCandidate]:
                 if not _compact(before):
                     before = line[: found[k - 1].start]  # label shared by both dates
             score = label_score(before)
-            if score == 0 and i > 0 and not find_dates(lines[i - 1]):
+            if score == 0 and i > 0 and not _looks_dated(lines[i - 1]):
                 # Table layout: labels on the line above, values below in the same order
                 # ("Invoice Date: Due Date:" / "03/20/2023 04/04/2023").
                 header = _label_sequence(lines[i - 1])

@@ -54,6 +54,12 @@ def test_date_formats_seen_on_japanese_proofs(text: str, expected: date):
     assert fields_of(text).purchase_date == expected
 
 
+def test_misread_era_name_is_repaired_and_keeps_its_label():
+    # tesseract reads 令 as 信; the warranty expiry below must not inherit the label.
+    text = "お買上げ日信和 4 年 8 月 8 日\n令和5年8月8日"
+    assert fields_of(text).purchase_date == date(2022, 8, 8)
+
+
 def test_purchase_label_beats_issue_date():
     text = "発行日 2024年3月20日\nご購入日 2024年3月15日"
     assert fields_of(text).purchase_date == date(2024, 3, 15)
