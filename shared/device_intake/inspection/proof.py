@@ -51,6 +51,7 @@ from device_intake.inspection.proof_fields import (
     as_lines,
     extract_proof_fields,
     label_score,
+    model_families,
     normalize_line,
 )
 
@@ -188,10 +189,18 @@ _MODEL_LABEL = re.compile(r"機種名|品名|型名|商品名|製品名|機種")
 
 
 def _model_row_unread(lines: list[OcrLine], fields: ProofFields) -> bool:
-    """No catalog model although a model row is there (raw text kept, or an ID only)."""
-    return fields.model_id is None and any(
-        _MODEL_LABEL.search(line.text) or _PRODUCTISH.search(line.text) for line in lines
-    )
+    """No catalog model although a model row is there: a model label, or the family
+    word of a catalog model (iPhone, Galaxy, Xperia...) with more text after it."""
+    if fields.model_id is not None:
+        return False
+    families = model_families()
+    for line in lines:
+        if _MODEL_LABEL.search(line.text):
+            return True
+        words = line.text.split()
+        if any(word in families for word in words[:-1]):
+            return True
+    return False
 
 
 def _label_row_unread(lines: list[OcrLine], fields: ProofFields) -> bool:

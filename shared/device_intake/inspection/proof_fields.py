@@ -325,6 +325,12 @@ def _catalog() -> Any:
     return ModelCatalog.load()
 
 
+@lru_cache(maxsize=1)
+def model_families() -> frozenset[str]:
+    """First words of the catalog's model names (iPhone, Galaxy, Xperia, AQUOS...)."""
+    return frozenset(model.name.split()[0] for model in _catalog() if model.name.split())
+
+
 def _find_model(lines: list[str], fields: ProofFields) -> None:
     catalog = _catalog()
     best: tuple[float, int, Any] | None = None
