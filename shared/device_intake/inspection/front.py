@@ -134,7 +134,7 @@ def inspect_front(doc: Photo, ocr: OcrEngine) -> InspectionResult:
             flags.append(ReasonCode.IMEI_NOT_FOUND)
     elif screen_text.invalid_imei_rows and not result.fields.imei:
         flags.append(ReasonCode.IMEI_CHECKSUM_INVALID)
-    if screen_text.corrected:
+    if screen_text.corrected or screen_text.first_row_unread:
         result.uncertain.append("imei")
     result.flags = _ordered(flags)
     result.engine = "+".join(sorted(screen_text.engines)) or ocr.name

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from device_intake.domain.imei import is_valid_imei
+from device_intake.domain.imei import find_imeis, is_valid_imei
 
 RowKind = Literal["imei", "eid", "meid", "imeisv", "serial"]
 
@@ -106,8 +106,8 @@ def digits_of(value: str) -> str:
     tokens = re.split(r"\s+", folded.strip())
     out = []
     for tok in tokens:
-        if not tok:
-            continue
+        if not tok or (len(tok) == 1 and not tok.isdigit()):
+            continue  # a lone "|" or "l" is a row separator or cursor, not a digit
         mapped = tok.translate(_DIGIT_LOOKALIKES)
         mapped = re.sub(r"[-‐‑–—/.:,]", "", mapped)
         if mapped.isdigit():
@@ -196,6 +196,10 @@ def imei_candidates(readings: Sequence[str]) -> tuple[str | None, str | None, bo
     wrong on the screen (all readings agree) is reported, not "repaired".
     """
     digit_strings = []
+    for r in readings:
+        # An exact 15-digit Luhn-valid run anywhere in a reading is the strongest evidence.
+        for exact in find_imeis(fold(r)):
+            return exact, exact, False
     for r in readings:
         d = digits_of(r)
         if len(d) in (15, 16, 17) and d not in digit_strings:

@@ -50,6 +50,8 @@ class ScreenText:
     serial: FoundValue | None = None
     invalid_imei_rows: list[FoundValue] = field(default_factory=list)  # 15 digits, bad Luhn
     imei_rows_unread: int = 0  # IMEI rows where no 15-digit number could be read
+    unread_rows: list[FoundValue] = field(default_factory=list)
+    first_row_unread: bool = False  # an IMEI row above the first IMEI read was unreadable
     engines: set[str] = field(default_factory=set)
     corrected: bool = False
 
@@ -278,6 +280,14 @@ def _read_once(
             _add_imei(result, gray, _digit_words_box(line), [line.text], ocr, labelled=False)
     # Order by position on screen: IMEI (slot 1) is above IMEI2 in every layout.
     result.imeis.sort(key=lambda v: (v.box[1], v.box[0]))
+    unread_above = [
+        v
+        for v in result.invalid_imei_rows + result.unread_rows
+        if result.imeis and v.box[1] < result.imeis[0].box[1]
+    ]
+    if unread_above:
+        # An IMEI row above the first one read failed: what we report may be IMEI2.
+        result.first_row_unread = True
     return result
 
 
@@ -307,3 +317,4 @@ def _add_imei(
         result.invalid_imei_rows.append(FoundValue("imei", fifteen, rbox, fifteen))
     else:
         result.imei_rows_unread += 1
+        result.unread_rows.append(FoundValue("imei", "", rbox, ""))
