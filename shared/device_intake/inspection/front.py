@@ -239,6 +239,8 @@ def _photo_flags(
         flags.append(ReasonCode.LOW_RESOLUTION)
     if any(f in flags for f in (ReasonCode.TOO_DARK, ReasonCode.BLURRY, ReasonCode.LOW_RESOLUTION)):
         return flags
+    if finding.partial:
+        return flags  # a cut-off face cannot be judged for box/back shape; PARTIAL says it
     face = quality.to_gray(rectify(image, dev.quad, max_long_side=900)[0])
     ring = face_features(face)
     glyphs = text.text_line_count
