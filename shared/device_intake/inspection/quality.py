@@ -15,7 +15,7 @@ import numpy as np
 # screen alone is bright (a phone photographed in a dim room is still readable).
 DARK_MEAN = 55.0
 # 99th percentile luminance: a dark photo has nothing bright at all.
-DARK_P99 = 150.0
+DARK_P99 = 90.0
 # Sharpness (normalised variance of Laplacian, see :func:`sharpness`) below which BLURRY.
 BLUR_SHARPNESS = 60.0
 # Edge steepness (see :func:`edge_sharpness`) below which a photo is BLURRY.
