@@ -12,6 +12,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+import cv2
 import numpy as np
 
 from device_intake.domain.documents import Box, DocumentFields, DocumentKind, InspectionResult
@@ -66,6 +67,18 @@ def _fills_frame(finding: DeviceFinding) -> bool:
     return dev is not None and dev.area_fraction > FILLS_FRAME
 
 
+def _screen_plausible(finding: DeviceFinding) -> bool:
+    """Show a screen box only when it is a clean quad inside the device outline."""
+    scr, dev = finding.screen, finding.device
+    if scr is None or dev is None or scr.fill < 0.9:
+        return False
+    outline = dev.quad.reshape(-1, 1, 2).astype(np.float32)
+    tolerance = 0.02 * max(dev.size)
+    return all(
+        cv2.pointPolygonTest(outline, (float(x), float(y)), True) > -tolerance for x, y in scr.quad
+    )
+
+
 def _ocr_region(finding: DeviceFinding) -> Region | None:
     """The quad to rectify for OCR: the device outline.
 
@@ -110,7 +123,8 @@ def inspect_front(doc: Photo, ocr: OcrEngine) -> InspectionResult:
         warped, matrix = rectify(image, region.quad, max_long_side=MAX_SCREEN_LONG_SIDE)
         screen = quality.to_gray(warped)
         result.boxes.append(_box("device", finding.device.quad))
-        if finding.screen is not None:
+        if _screen_plausible(finding):
+            assert finding.screen is not None
             result.boxes.append(_box("screen", finding.screen.quad))
 
     if light.too_dark and not verdict.is_screenshot:
