@@ -22,6 +22,7 @@ purchase. The end of a range (``2024年3月15日～2026年3月14日``) is never 
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -433,6 +434,9 @@ _CHAINS = (
     ("楽天市場", "楽天市場"), ("Yahoo!ショッピング", "Yahoo!ショッピング"), ("イオン", "イオン"),
     ("ゲオ", "ゲオ"), ("イオシス", "イオシス"), ("じゃんぱら", "じゃんぱら"),
     ("ドン・キホーテ", "ドン・キホーテ"),
+    # Carriers' own (online) shops, last: a contract header names the carrier too.
+    ("楽天モバイル", "楽天モバイル"), ("ソフトバンク", "ソフトバンク"),
+    ("ワイモバイル", "ワイモバイル"),
 )
 _STORE_LABEL = re.compile(
     r"(販売店名|販売店|店舗名|店名|取扱店|お買上げ店|お買い上げ店|ご購入店|購入店|ショップ名|"
@@ -451,24 +455,54 @@ _NOT_ISSUER = re.compile(
 )
 
 
+def _chain_in(text: str) -> str | None:
+    compact = re.sub(r"\s", "", text).lower()
+    for key, name in _CHAINS:
+        if key.lower() in compact:
+            return name
+    return None
+
+
+def _chain_like(text: str) -> str | None:
+    """A chain name OCR bent a little (auシヨョツノ, ピックカメラ): whole-line similarity."""
+    compact = re.sub(r"\s", "", text)
+    if not 3 <= len(compact) <= 16:
+        return None
+    best, best_ratio = None, 0.0
+    for key, name in _CHAINS:
+        ratio = difflib.SequenceMatcher(None, compact.lower(), key.lower()).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = name, ratio
+    return best if best_ratio >= 0.6 else None
+
+
 def _find_store(lines: list[str], fields: ProofFields) -> None:
-    for i, line in enumerate(lines):
-        compact = re.sub(r"\s", "", line)
-        for key, name in _CHAINS:
-            if key.lower() in compact.lower():
-                # The chain's own name: branches (梅田店) and labels (販売店) vary, and the
-                # reviewer sees the whole line in the box anyway.
-                fields.store_name = name
-                fields.lines["store_name"] = i
-                return
+    # 1. A labelled seller (販売店: エディオン 新宿西口店) beats a carrier's name in the header.
     for i, line in enumerate(lines):
         m = _STORE_LABEL.search(line)
         if m:
             value = m.group("value").strip(" :：")
             if len(value) >= 2:
-                fields.store_name = value[:60]
+                fields.store_name = _chain_in(value) or value[:60]
                 fields.lines["store_name"] = i
                 return
+    # 2. A known chain anywhere, top first: the chain's own name (branches and labels
+    #    vary; the reviewer sees the whole line in the box anyway).
+    for i, line in enumerate(lines):
+        name = _chain_in(line)
+        if name:
+            fields.store_name = name
+            fields.lines["store_name"] = i
+            return
+    # 3. The receipt's header, misread: close enough to a chain name.
+    for i, line in enumerate(lines[:4]):
+        name = _chain_like(line)
+        if name:
+            fields.store_name = name
+            fields.lines["store_name"] = i
+            fields.uncertain.append("store_name")
+            return
+    # 4. The issuer line near the top (company suffixes), for invoices.
     for i, line in enumerate(lines[:12]):
         if _ISSUER_MARK.search(line) and not _NOT_ISSUER.search(line):
             value = re.split(r"\s+[-–|]\s+|,\s*\d", line)[0].strip()
