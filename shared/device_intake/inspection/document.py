@@ -349,6 +349,38 @@ def skew_angle(gray: np.ndarray) -> float:
     return float(best)
 
 
+def invert_dark_bands(gray: np.ndarray) -> np.ndarray:
+    """Make light-on-dark text (a web page's coloured header bar, dark mode) dark-on-light.
+
+    Tesseract binarises for dark text on a light ground and skips inverted text, so the
+    "My SoftBank" / "My au" bar of a carrier page, which names the carrier, was never read.
+    A band of rows whose ground is not white is inverted when its text (the pixels far from
+    the band's median) is mostly lighter than the ground.
+    """
+    row_median = np.median(gray, axis=1)
+    coloured = row_median < 180
+    if not coloured.any():
+        return gray
+    out = gray.copy()
+    start = None
+    for y, is_coloured in enumerate([*coloured.tolist(), False]):
+        if is_coloured and start is None:
+            start = y
+        elif not is_coloured and start is not None:
+            if y - start >= 8:  # a band, not a rule
+                band = gray[start:y]
+                ground = float(np.median(band))
+                lighter = int(np.count_nonzero(band > ground + 40))
+                darker = int(np.count_nonzero(band < ground - 40))
+                if lighter > darker:
+                    # Inverted and stretched: the ground becomes white, the text black.
+                    inverted = (255 - band).astype(np.float32)
+                    scaled = inverted * (255.0 / max(255.0 - ground, 1.0))
+                    out[start:y] = np.clip(scaled, 0, 255).astype(np.uint8)
+            start = None
+    return out
+
+
 def prepare_page(image: np.ndarray, geometry: PageGeometry) -> PreparedPage:
     """Warp (photographed paper) and scale the page for OCR; see the module docstring."""
     gray = to_gray(image)
@@ -386,7 +418,7 @@ def prepare_page(image: np.ndarray, geometry: PageGeometry) -> PreparedPage:
             page = cv2.warpAffine(page, rotation, (pw, ph), flags=cv2.INTER_LINEAR,
                                   borderMode=cv2.BORDER_REPLICATE)
             to_page = np.vstack([rotation, [0.0, 0.0, 1.0]]) @ to_page
-    page = remove_rules(page)
+    page = remove_rules(invert_dark_bands(page))
     to_original = np.linalg.inv(to_page)
     # Text height in original pixels: the warp keeps the sheet's own scale.
     return PreparedPage(page, to_original, text_px, scale)

@@ -328,17 +328,19 @@ def _close_gaps(strip: np.ndarray) -> np.ndarray:
 
 
 def _better(new: ProofFields, old: ProofFields) -> bool:
-    """More of the required fields, never fewer."""
+    """More of the required fields; on a tie, a date with a stronger label (契約日 read
+    at last beats the 書面発行日 that was the only date tesseract could parse)."""
 
-    def score(f: ProofFields) -> int:
+    def score(f: ProofFields) -> tuple[int, int]:
         sure_date = f.purchase_date is not None and "purchase_date" not in f.uncertain
-        return (
+        found = (
             (f.purchase_date is not None) * 2
             + sure_date
             + bool(f.imeis)
             + bool(f.model_name)
             + bool(f.model_id)  # a catalog model beats raw text
         )
+        return found, f.purchase_date_score
 
     return score(new) > score(old)
 

@@ -185,3 +185,17 @@ def test_scanned_pdf_reads_the_model_from_page_two():
     assert result.flags == []
     assert result.fields.purchase_date == date(2024, 3, 15)
     assert result.fields.model_name == "iPhone 15"
+
+
+def test_carrier_named_in_a_coloured_header_bar_is_read():
+    # A My SoftBank contract page: white text on a dark bar, the carrier only named there.
+    font = ImageFont.truetype(FONT, 30)
+    im = Image.new("RGB", (900, 420), "white")
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((0, 0, 900, 90), fill=(60, 60, 60))
+    draw.text((30, 28), "My SoftBank", font=font, fill="white")
+    draw.text((40, 140), "契約日 2024/03/15", font=font, fill="black")
+    draw.text((40, 210), "機種名 iPhone 15", font=font, fill="black")
+    result = inspect_document("proof", _png(np.asarray(im)[:, :, ::-1].copy()))
+    assert result.fields.carrier == "softbank"
+    assert result.flags == []
