@@ -192,10 +192,19 @@ def _paper_blob(
     contrast = float(np.median(inside) - np.median(outside)) if outside.size > 50 else 0.0
     if area >= FLAT_AREA or area < MIN_PAGE_AREA or contrast < 25.0:
         return None
+    if outside.size and _synthetic(outside):
+        return None  # a screenshot's flat-coloured header bar, not a table under paper
     quad = _quad_of(sheet)
     if quad is None:
         quad = order_quad(cv2.boxPoints(cv2.minAreaRect(cv2.convexHull(sheet))))
     return sheet, quad
+
+
+def _synthetic(pixels: np.ndarray) -> bool:
+    """Most pixels exactly one value: drawn UI, never a photographed surface (sensor
+    noise and texture spread even a plain table over many grey levels)."""
+    counts = np.bincount(pixels.ravel(), minlength=256)
+    return float(counts.max()) / float(pixels.size) > 0.6
 
 
 def _cut_sides(points: np.ndarray, w: int, h: int) -> tuple[str, ...]:
