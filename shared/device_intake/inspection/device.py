@@ -523,3 +523,21 @@ def face_features(face_gray: np.ndarray) -> FaceFeatures:
 
 # Grey level below which the ring round a screen counts as black glass.
 DARK_GLASS = 60
+
+
+def face_detail(face_gray: np.ndarray) -> float:
+    """Sharp-edge pixels per 1000 in the lower two thirds of an upright device face.
+
+    A back is plain there (a logo at most: < ~5); a lit screen, even a home screen with
+    no text, has icons and widgets (> ~15).
+    """
+    h, w = face_gray.shape[:2]
+    region = face_gray[int(h * 0.35) : int(h * 0.9), int(w * 0.1) : int(w * 0.9)]
+    if region.size == 0:
+        return 0.0
+    edges = cv2.Canny(cv2.GaussianBlur(region, (3, 3), 0), 25, 60, L2gradient=True)
+    return 1000.0 * float(np.count_nonzero(edges)) / float(region.size)
+
+
+# face_detail below which a face without screen text is taken for a back.
+PLAIN_FACE_DETAIL = 8.0

@@ -21,8 +21,10 @@ from device_intake.domain.reasons import ReasonCode
 from device_intake.inspection import quality
 from device_intake.inspection.device import (
     GEOMETRY_LONG_SIDE,
+    PLAIN_FACE_DETAIL,
     DeviceFinding,
     Region,
+    face_detail,
     face_features,
     find_device,
     rectify,
@@ -269,7 +271,9 @@ def _photo_flags(
     ):
         # A phone printed on a box (small "screen" in a big face) or a paper document.
         flags.append(ReasonCode.WRONG_SUBJECT)
-    elif not has_id and ring.band_dark < 0.3 and glyphs < 4:
+    elif (
+        not has_id and ring.band_dark < 0.3 and glyphs < 4 and face_detail(face) < PLAIN_FACE_DETAIL
+    ):
         flags.append(ReasonCode.BACK_SIDE_SHOWN)
     return flags
 
