@@ -266,8 +266,12 @@ def _photo_flags(
         if scr is not None and scr.fill > 0.9
         else 1.0
     )
-    if screen_share < 0.5 or (
-        ring.band_dark < 0.3 and 1.35 <= dev.aspect <= 1.75 and glyphs >= 4 and not text.imeis
+    detail = face_detail(face)
+    no_glass = ring.band_dark < 0.3
+    if (
+        screen_share < 0.5
+        or (no_glass and 1.35 <= dev.aspect <= 1.75 and glyphs >= 4 and not text.imeis)
+        or (no_glass and not has_id and 1.35 <= dev.aspect <= 1.9 and detail >= PLAIN_FACE_DETAIL)
     ):
         # A phone printed on a box (small "screen" in a big face) or a paper document.
         flags.append(ReasonCode.WRONG_SUBJECT)
