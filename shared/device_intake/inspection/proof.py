@@ -69,6 +69,9 @@ DARK_P99 = 140.0
 BLUR_SHARPNESS = 25.0
 # At most this many rows are re-read by the second engine (bounded cost per document).
 MAX_REREAD_ROWS = 8
+# A row tesseract read with less confidence than this may be a date it garbled entirely
+# ("購入日 二〇二二年七月四日" → "BAB =O==#tABA").
+LOW_CONFIDENCE = 0.6
 # An OCR line touching the image edge this closely (px) on a flat image = text cut off.
 EDGE_PX = 2
 
@@ -243,7 +246,7 @@ def _reread_rows(
             continue
         text = line.text
         if (
-            (want_date and _DATEISH.search(text))
+            (want_date and (_DATEISH.search(text) or line.confidence < LOW_CONFIDENCE))
             or (want_id and _IMEI_LABEL.search(text))
             or (want_model and _PRODUCTISH.search(text))
         ):
