@@ -27,8 +27,10 @@ from device_intake.domain.reasons import ReasonCode
 from device_intake.inspection import quality
 from device_intake.inspection.device import (
     GEOMETRY_LONG_SIDE,
+    PLAIN_FACE_DETAIL,
     FaceFeatures,
     Region,
+    face_detail,
     face_features,
     find_device,
     rectify,
@@ -42,6 +44,8 @@ RECTIFIED_LONG_SIDE = 900
 FRONT_GLYPHS = 40
 # Canny edge pixels per 1000 in the middle of a back below which there is no logo (a case).
 NO_LOGO = 2.2
+# Long/short side ratio below which the object is two panels side by side (book case).
+BOOK_ASPECT = 1.2
 
 
 class Photo(Protocol):
@@ -256,7 +260,11 @@ def inspect_back(doc: Photo) -> InspectionResult:
     ring = face_features(face)
     judged = not any(f in flags for f in (ReasonCode.TOO_DARK, ReasonCode.BLURRY))
     if judged:
-        if feats.glyphs >= FRONT_GLYPHS and ring.band_dark >= 0.5:
+        lit = feats.glyphs >= FRONT_GLYPHS or face_detail(face) >= PLAIN_FACE_DETAIL
+        if not finding.partial and feats.aspect < BOOK_ASPECT:
+            # Wider than any phone or tablet: a book-type case opened flat.
+            flags.append(ReasonCode.CASE_ATTACHED)
+        elif lit and ring.band_dark >= 0.5:
             flags.append(ReasonCode.FRONT_SIDE_SHOWN)
         elif feats.glyphs >= FRONT_GLYPHS or _document_like(feats, ring):
             flags.append(ReasonCode.WRONG_SUBJECT)
@@ -281,8 +289,6 @@ def _document_like(f: BackFeatures, ring: FaceFeatures) -> bool:
 
 
 def _case_attached(f: BackFeatures) -> bool:
-    if f.aspect < 1.2:
-        return True  # book-type case opened flat: two panels side by side
     if f.streaks >= 2:
         return True  # clear case: straight glare streaks across the whole back
     return f.logo < NO_LOGO  # opaque case: no logo or word mark in the middle
