@@ -94,6 +94,7 @@ def normalize_line(text: str) -> str:
     text = _SPACE_BETWEEN_CJK.sub("", text)
     text = re.sub(r"(?<=\d) +,", ",", text)  # "August 3 , 2014" (PDF text layers)
     text = re.sub(r"(?<=\d),\s+(?=\d{3}(?!\d))", ",", text)  # OCR's "¥124, 080"
+    text = re.sub(r"(?<=\d)[,.]{2}(?=\d{3}(?!\d))", ",", text)  # OCR's "¥121,.400"
     return text.strip()
 
 
