@@ -82,6 +82,11 @@ class InspectDeps:
     max_bytes: int
 
 
+_FILE_LEVEL_FLAGS = frozenset(
+    {ReasonCode.CORRUPT_FILE, ReasonCode.FILE_TOO_LARGE, ReasonCode.UNSUPPORTED_FORMAT}
+)
+
+
 def parse_upload_key(key: str) -> tuple[str, DocumentKind] | None:
     match = _KEY.match(key)
     if match is None or match["kind"] not in DocumentKind.__members__.values():
@@ -161,7 +166,9 @@ def _inspect(
     result = deps.inspector(
         kind, data, obj.key.rsplit("/", 1)[-1], head.content_type if head else None
     )
-    if ReasonCode.CORRUPT_FILE in result.flags:
+    if _FILE_LEVEL_FLAGS.intersection(result.flags):
+        # Nothing a reviewer could look at: a corrupt file, a pixel bomb or an unsupported
+        # container must not be decoded again just to make the stored copy.
         return result, None
     clean = deps.strip_location(data)
     clean_fmt = deps.sniff(clean) or fmt

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -17,6 +18,7 @@ from device_intake.app.pipeline import (
 )
 from device_intake.app.records import DeviceRecord, DocumentSlot, Registration, new_id
 from device_intake.domain.documents import DocumentFields, DocumentKind, InspectionResult
+from device_intake.domain.reasons import ReasonCode
 
 from tests.fakes.repository import (
     InMemoryDecisionQueue,
@@ -101,6 +103,23 @@ def test_policy_breaches_are_recorded_on_the_document(data: bytes, code: str) ->
     slot = world.repo.get(world.reg.id).documents[BACK]
     assert slot.status == "REJECTED_FILE" and slot.flags == [code]
     assert world.inspected == []
+
+
+@pytest.mark.parametrize("code", ["FILE_TOO_LARGE", "CORRUPT_FILE", "UNSUPPORTED_FORMAT"])
+def test_a_file_the_inspector_rejects_is_recorded_without_a_stored_copy(code: str) -> None:
+    # A pixel bomb passes the byte limit and the magic-byte sniff; the loader flags it and
+    # the stored copy must not decode it again (strip_location would raise).
+    world = World()
+    world.answers[FRONT] = InspectionResult(kind=FRONT, flags=[ReasonCode(code)])
+
+    def refuse(_: bytes) -> bytes:
+        raise AssertionError("a rejected file must not be re-encoded")
+
+    world.deps = replace(world.deps, strip_location=refuse)
+    world.handle(world.put(FRONT))
+    slot = world.repo.get(world.reg.id).documents[FRONT]
+    assert slot.flags == [code] and slot.clean_key is None
+    assert world.inspected == [FRONT]
 
 
 def test_an_object_of_no_slot_is_marked_outside_prefix() -> None:
