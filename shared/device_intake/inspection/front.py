@@ -107,6 +107,7 @@ def inspect_front(doc: Photo, ocr: OcrEngine) -> InspectionResult:
         original_size=doc.original_size,
         device_found=finding.device is not None,
         device_fills_frame=_fills_frame(finding),
+        device_quad=finding.device.quad if finding.device is not None else None,
     )
     flags: list[ReasonCode] = []
     if verdict.is_screenshot:

@@ -176,6 +176,29 @@ def top_band_uniform(gray: np.ndarray) -> float:
     return float(np.count_nonzero(np.abs(band.astype(np.int16) - mode) <= 1)) / band.size
 
 
+def background_sample(
+    gray: np.ndarray, device_quad: np.ndarray, max_side: int = 1200
+) -> np.ndarray | None:
+    """The widest strip between the device and the photo border, at full resolution.
+
+    In a real photo that is the table or hand: textured and noisy. A screen (photographed
+    or captured) can be flat, so the centre of a photo is poor evidence.
+    """
+    h, w = gray.shape[:2]
+    x0, y0 = np.floor(device_quad.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(device_quad.max(axis=0)).astype(int)
+    strips = [
+        gray[:, : max(0, x0)],
+        gray[:, min(w, x1) :],
+        gray[: max(0, y0), :],
+        gray[min(h, y1) :, :],
+    ]
+    best = max(strips, key=lambda a: min(a.shape[:2]) if a.size else 0)
+    if best.size == 0 or min(best.shape[:2]) < 64:
+        return None
+    return sample_full_res(best, max_side)
+
+
 def sample_full_res(gray: np.ndarray, max_side: int = 1200) -> np.ndarray:
     """A central crop at full resolution: downscaling would average away the sensor noise."""
     h, w = gray.shape[:2]
@@ -192,6 +215,7 @@ def score_screenshot(
     original_size: tuple[int, int] | None,
     device_found: bool,
     device_fills_frame: bool,
+    device_quad: np.ndarray | None = None,
 ) -> ScreenshotVerdict:
     """Combine the signals into one score (higher = more screenshot-like)."""
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
@@ -207,7 +231,11 @@ def score_screenshot(
         signals["native_resolution"] = 1.5 if tall_aspect(size) else 0.5
     elif tall_aspect(size):
         signals["tall_aspect"] = 0.75
-    crop = sample_full_res(gray)
+    crop = None
+    if device_quad is not None and device_found and not device_fills_frame:
+        crop = background_sample(gray, device_quad)
+    if crop is None:
+        crop = sample_full_res(gray)
     flat = exact_flat_share(crop)
     # 0.05 in a photo is already unusual; rendered UI is usually > 0.3.
     signals["flat_pixels"] = float(np.clip((flat - 0.08) * 8.0, -0.6, 2.5))
