@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -39,20 +39,7 @@ Category = Literal[
     "wireless_earbuds",
     "mobile_data_device",
 ]
-CATEGORIES: tuple[Category, ...] = (
-    "smartphone",
-    "feature_phone",
-    "tablet",
-    "laptop",
-    "desktop_pc",
-    "router",
-    "smartwatch",
-    "game_console",
-    "portable_game_console",
-    "music_player",
-    "wireless_earbuds",
-    "mobile_data_device",
-)
+CATEGORIES: tuple[Category, ...] = get_args(Category)
 
 
 class CoverageStart(StrEnum):

@@ -12,35 +12,11 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from device_intake.app.records import DecisionValue, DocumentStatus, RegistrationStatus
 from device_intake.domain.documents import DocumentKind
 from device_intake.domain.imei import classify_identifier
+from device_intake.domain.plans import Category
 
-Category = Literal[
-    "smartphone",
-    "feature_phone",
-    "tablet",
-    "laptop",
-    "desktop_pc",
-    "router",
-    "smartwatch",
-    "game_console",
-    "portable_game_console",
-    "music_player",
-    "wireless_earbuds",
-    "mobile_data_device",
-]
-RegistrationStatus = Literal[
-    "AWAITING_UPLOADS",
-    "INSPECTING",
-    "DECIDING",
-    "APPROVED",
-    "NEEDS_RESUBMISSION",
-    "NEEDS_REVIEW",
-    "REJECTED",
-    "FAILED",
-]
-DocumentStatus = Literal["AWAITING_UPLOAD", "UPLOADED", "INSPECTING", "INSPECTED", "REJECTED_FILE"]
-DecisionValue = Literal["APPROVED", "NEEDS_RESUBMISSION", "NEEDS_REVIEW", "REJECTED"]
 ReviewerDecisionValue = Literal["APPROVED", "REJECTED", "NEEDS_RESUBMISSION"]
 ContentType = Literal[
     "image/jpeg", "image/png", "image/heic", "image/heif", "image/webp", "application/pdf"
