@@ -41,7 +41,7 @@ class DocumentFields(BaseModel):
 
 
 class Box(BaseModel):
-    """A region drawn over the (EXIF-rotated) image for reviewers: device outline, IMEI row, date."""
+    """A region drawn over the (EXIF-rotated) image for reviewers: device, IMEI row, date."""
 
     model_config = ConfigDict(extra="forbid")
 
