@@ -267,7 +267,9 @@ def render(rep: dict[str, Any], targets: dict[str, Target]) -> str:
     engines = list(rep["engines"])
     m = rep["machine"]
     load = m.get("loadavg_start", [0, 0, 0])
-    busy = max(load[0], m.get("loadavg_end", [0])[0]) > 0.5 * (m.get("nproc") or 1)
+    # The load at the end includes this run's own engines (one per core): only the load
+    # before it started says whether anything else was competing.
+    busy = load[0] > 0.5 * (m.get("nproc") or 1)
     lines = [
         "# Inspection benchmark",
         "",
