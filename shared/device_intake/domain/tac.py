@@ -1,7 +1,7 @@
 """Maker / model hint from an IMEI's Type Allocation Code (its first 8 digits).
 
-Backed by the Osmocom TAC database (``domain/data/tacdb.csv``, CC BY-SA 3.0,
-(c) Harald Welte 2016 — see ``domain/data/TAC_ATTRIBUTION.md``). The database is
+Backed by the Osmocom TAC database (``domain/data/tacdb.csv.gz``, the export gzipped,
+CC BY-SA 3.0, (c) Harald Welte 2016 — see ``domain/data/TAC_ATTRIBUTION.md``). The database is
 community-maintained and incomplete (about 22,500 TACs, few recent Japanese models), so a
 lookup is a *hint* for reviewers ("declared Apple, TAC says Samsung"), never proof: a
 missing TAC means nothing, and a maker disagreement is a reason to look, not to reject.
@@ -10,6 +10,7 @@ missing TAC means nothing, and a maker disagreement is a reason to look, not to 
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from dataclasses import dataclass
 from functools import lru_cache
@@ -69,7 +70,8 @@ def table_size() -> int:
 @lru_cache(maxsize=1)
 def _table() -> dict[str, TacInfo]:
     # Loaded on first use only: most requests never need it and it is ~1.5 MB of text.
-    text = resources.files("device_intake.domain").joinpath("data/tacdb.csv").read_text("utf-8")
+    raw = resources.files("device_intake.domain").joinpath("data/tacdb.csv.gz").read_bytes()
+    text = gzip.decompress(raw).decode("utf-8")
     reader = csv.reader(io.StringIO(text))
     next(reader, None)  # attribution line ("Osmocom TAC database under CC-BY-SA v3.0 ...")
     next(reader, None)  # header: tac,name,name,contributor,comment,gsmarena,gsmarena,aka
