@@ -15,24 +15,24 @@ device rectified to a fixed size (see ``docs/vision.md`` for the signals and thr
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 import cv2
 import numpy as np
 
-from device_intake.domain.documents import Box, DocumentKind, InspectionResult
+from device_intake.domain.documents import DocumentKind, InspectionResult
 from device_intake.domain.reasons import ReasonCode
 from device_intake.inspection import quality
 from device_intake.inspection.device import (
     GEOMETRY_LONG_SIDE,
     PLAIN_FACE_DETAIL,
     FaceFeatures,
+    Photo,
     Region,
     face_detail,
     face_features,
     find_device,
+    polygon_box,
     rectify,
 )
 
@@ -48,15 +48,6 @@ NO_LOGO = 2.2
 BOOK_ASPECT = 1.2
 
 
-class Photo(Protocol):
-    image: np.ndarray
-    format: str
-    original_size: tuple[int, int]
-
-    @property
-    def exif(self) -> Mapping[str, Any]: ...
-
-
 @dataclass(slots=True)
 class BackFeatures:
     """Measured numbers behind the back-photo flags (kept for tuning and debugging)."""
@@ -68,10 +59,6 @@ class BackFeatures:
     light_rim: float = 0.0
     sharpness: float = 0.0
     logo: float = 0.0
-
-
-def _box(label: str, points: np.ndarray) -> Box:
-    return Box(label=label, points=[(round(float(x), 1), round(float(y), 1)) for x, y in points])
 
 
 def count_text_glyphs(gray: np.ndarray) -> int:
@@ -246,7 +233,7 @@ def inspect_back(doc: Photo) -> InspectionResult:
             flags.append(ReasonCode.WRONG_SUBJECT)
         result.flags = _ordered(flags)
         return result
-    result.boxes.append(_box("device", dev.quad))
+    result.boxes.append(polygon_box("device", dev.quad))
     if finding.partial:
         flags.append(ReasonCode.PARTIAL_FRAME)
     feats = measure(image, dev)

@@ -10,11 +10,14 @@ pixels of the full image passed in.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
 
+from device_intake.domain.documents import Box
 from device_intake.inspection.quality import downscale
 
 GEOMETRY_LONG_SIDE = 1000
@@ -25,6 +28,24 @@ TEXTURE_STD = 3.0
 MIN_OUTLINE_SCORE = 0.25
 # Share of the device outline lying on the photo border above which it is cut (PARTIAL_FRAME).
 PARTIAL_TOUCH = 0.025
+
+
+class Photo(Protocol):
+    """What the photo inspectors need from ``loading.LoadedDocument``."""
+
+    image: np.ndarray
+    format: str
+    original_size: tuple[int, int]
+
+    @property
+    def exif(self) -> Mapping[str, Any]: ...
+
+
+def polygon_box(label: str, points: np.ndarray, text: str | None = None) -> Box:
+    """A reviewer-console box from polygon points in full-image pixels (0.1 px precision)."""
+    return Box(
+        label=label, points=[(round(float(x), 1), round(float(y), 1)) for x, y in points], text=text
+    )
 
 
 def order_quad(points: np.ndarray) -> np.ndarray:

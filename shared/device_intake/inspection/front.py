@@ -9,13 +9,11 @@ hand: screenshots, the back shown, part of the device, a box or contract papers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from typing import Any, Protocol
 
 import cv2
 import numpy as np
 
-from device_intake.domain.documents import Box, DocumentFields, DocumentKind, InspectionResult
+from device_intake.domain.documents import DocumentFields, DocumentKind, InspectionResult
 from device_intake.domain.imei import mask
 from device_intake.domain.reasons import ReasonCode
 from device_intake.inspection import quality
@@ -23,10 +21,12 @@ from device_intake.inspection.device import (
     GEOMETRY_LONG_SIDE,
     PLAIN_FACE_DETAIL,
     DeviceFinding,
+    Photo,
     Region,
     face_detail,
     face_features,
     find_device,
+    polygon_box,
     rectify,
     unwarp_points,
 )
@@ -40,23 +40,6 @@ log = logging.getLogger(__name__)
 MAX_SCREEN_LONG_SIDE = 2600
 # A device outline covering more of the photo than this is "the screen fills the frame".
 FILLS_FRAME = 0.88
-
-
-class Photo(Protocol):
-    """What the inspectors need from ``loading.LoadedDocument``."""
-
-    image: np.ndarray
-    format: str
-    original_size: tuple[int, int]
-
-    @property
-    def exif(self) -> Mapping[str, Any]: ...
-
-
-def _box(label: str, points: np.ndarray, text: str | None = None) -> Box:
-    return Box(
-        label=label, points=[(round(float(x), 1), round(float(y), 1)) for x, y in points], text=text
-    )
 
 
 def _rect_points(box: tuple[float, float, float, float]) -> np.ndarray:
@@ -125,10 +108,10 @@ def inspect_front(doc: Photo, ocr: OcrEngine) -> InspectionResult:
         assert region is not None
         warped, matrix = rectify(image, region.quad, max_long_side=MAX_SCREEN_LONG_SIDE)
         screen = quality.to_gray(warped)
-        result.boxes.append(_box("device", finding.device.quad))
+        result.boxes.append(polygon_box("device", finding.device.quad))
         if _screen_plausible(finding):
             assert finding.screen is not None
-            result.boxes.append(_box("screen", finding.screen.quad))
+            result.boxes.append(polygon_box("screen", finding.screen.quad))
 
     if light.too_dark and not verdict.is_screenshot:
         # Nothing to read in a photo this dark (TOO_DARK says what to do); OCR of sensor
@@ -219,10 +202,10 @@ def _fill_fields(result: InspectionResult, text: ScreenText, matrix: np.ndarray)
     result.fields = DocumentFields(imei=imeis[0] if imeis else None, imeis=imeis, serial=serial)
     for found in text.imeis + text.invalid_imei_rows:
         pts = unwarp_points(_rect_points(found.box), matrix)
-        result.boxes.append(_box("imei_row", pts, found.value))
+        result.boxes.append(polygon_box("imei_row", pts, found.value))
     if text.serial is not None:
         pts = unwarp_points(_rect_points(text.serial.box), matrix)
-        result.boxes.append(_box("serial_row", pts, text.serial.value))
+        result.boxes.append(polygon_box("serial_row", pts, text.serial.value))
 
 
 def _photo_flags(
