@@ -145,25 +145,14 @@ class DynamoRegistrationRepository:
         self, registration_id: str, change: Callable[[Registration], Registration | None]
     ) -> Registration | None:
         """Read-modify-write META with optimistic locking; ``change`` returns None to skip."""
-        for _ in range(_RETRIES):
-            item = self._get(_reg_pk(registration_id), "META")
-            if item is None:
-                raise NotFound("registration not found")
-            current = Registration.model_validate(json.loads(item["body"]))
-            changed = change(current)
-            if changed is None:
-                return None
-            try:
-                self._table.put_item(
-                    Item=self._meta_item(changed, int(item["rev"]) + 1),
-                    ConditionExpression="rev = :rev",
-                    ExpressionAttributeValues={":rev": item["rev"]},
-                )
-                return changed
-            except ClientError as exc:
-                if not _condition_failed(exc):
-                    raise
-        raise Conflict("registration is being changed concurrently")
+        return self._compare_and_set(
+            registration_id,
+            "META",
+            lambda item: Registration.model_validate(json.loads(item["body"])),
+            self._meta_item,
+            change,
+            "registration",
+        )
 
     def _update_doc(
         self,
@@ -171,16 +160,35 @@ class DynamoRegistrationRepository:
         kind: DocumentKind,
         change: Callable[[DocumentSlot], DocumentSlot | None],
     ) -> DocumentSlot | None:
+        return self._compare_and_set(
+            registration_id,
+            f"DOC#{kind.value}",
+            lambda item: DocumentSlot.model_validate_json(item["body"]),
+            lambda slot, rev: self._doc_item(registration_id, slot, rev),
+            change,
+            "document slot",
+        )
+
+    def _compare_and_set(
+        self,
+        registration_id: str,
+        sk: str,
+        parse: Callable[[dict[str, Any]], T],
+        to_item: Callable[[T, int], dict[str, Any]],
+        change: Callable[[T], T | None],
+        what: str,
+    ) -> T | None:
+        """One item's read-modify-write under its ``rev`` counter, retried on a lost race."""
         for _ in range(_RETRIES):
-            item = self._get(_reg_pk(registration_id), f"DOC#{kind.value}")
+            item = self._get(_reg_pk(registration_id), sk)
             if item is None:
-                raise NotFound("document slot not found")
-            changed = change(DocumentSlot.model_validate_json(item["body"]))
+                raise NotFound(f"{what} not found")
+            changed = change(parse(item))
             if changed is None:
                 return None
             try:
                 self._table.put_item(
-                    Item=self._doc_item(registration_id, changed, int(item["rev"]) + 1),
+                    Item=to_item(changed, int(item["rev"]) + 1),
                     ConditionExpression="rev = :rev",
                     ExpressionAttributeValues={":rev": item["rev"]},
                 )
@@ -188,7 +196,7 @@ class DynamoRegistrationRepository:
             except ClientError as exc:
                 if not _condition_failed(exc):
                     raise
-        raise Conflict("document is being changed concurrently")
+        raise Conflict(f"{what} is being changed concurrently")
 
     # ------------------------------------------------------------------ registrations
     def add(self, registration: Registration) -> None:
