@@ -237,8 +237,13 @@ def _touching(mask_quad: np.ndarray, shape: tuple[int, int], margin: int = 3) ->
     return float(near.mean())
 
 
-def _foreground_mask(small: np.ndarray) -> tuple[np.ndarray, float]:
-    """Pixels that differ from the background colour sampled on the photo's border."""
+def _foreground_mask(small: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Pixels that differ from the background colour sampled on the photo's border.
+
+    Returns the mask against every background mode at once, and one mask per mode when
+    there are two: a device cut by the frame crosses the border, so its own colour can
+    be sampled as a "background" mode and only the other mode separates it.
+    """
     lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_BGR2LAB).astype(np.float32)
     h, w = lab.shape[:2]
     band = max(4, round(min(h, w) * 0.03))
@@ -251,7 +256,7 @@ def _foreground_mask(small: np.ndarray) -> tuple[np.ndarray, float]:
         sample_small, 2, best_labels, criteria, 2, cv2.KMEANS_PP_CENTERS
     )
     dist = np.full((h, w), np.inf, dtype=np.float32)
-    thresholds = []
+    per_mode = []
     for k, centre in enumerate(centres):
         members = sample_small[labels.ravel() == k]
         if len(members) < 0.1 * len(sample_small):
@@ -259,9 +264,9 @@ def _foreground_mask(small: np.ndarray) -> tuple[np.ndarray, float]:
         spread = float(np.median(np.linalg.norm(members - centre, axis=1)))
         d = np.linalg.norm(lab - centre, axis=2) / max(6.0, 3.0 * spread)
         dist = np.minimum(dist, d)
-        thresholds.append(spread)
+        per_mode.append((d > 2.0).astype(np.uint8) * 255)
     mask = (dist > 2.0).astype(np.uint8) * 255
-    return mask, float(np.median(dist))
+    return mask, per_mode if len(per_mode) > 1 else []
 
 
 def _strong_edges(small: np.ndarray) -> np.ndarray:
@@ -290,12 +295,13 @@ def _edge_support(poly: np.ndarray, edges: np.ndarray) -> float:
 
 
 def _candidate_masks(small: np.ndarray, edges: np.ndarray) -> list[tuple[str, np.ndarray]]:
-    colour_fg, _ = _foreground_mask(small)
+    colour_fg, per_mode = _foreground_mask(small)
     smooth, textured = _smooth_mask(small)
     rare = _not_border_colour(small)
     out = []
     for name, mask in (
         ("colour", colour_fg),
+        *((f"colour-mode{k}", m) for k, m in enumerate(per_mode)),
         ("smooth", cv2.bitwise_and(smooth, cv2.bitwise_or(colour_fg, rare)) if textured else None),
         ("rare-colour", rare),
         ("edges", _edge_hull_mask(edges)),
@@ -401,6 +407,26 @@ def _blob_touching(contour: np.ndarray, shape: tuple[int, int]) -> float:
     return 1.0 - int(np.count_nonzero(inner)) / total
 
 
+def _edge_touch_near(blob: np.ndarray, edges: np.ndarray) -> float:
+    """How far the sharp edges on and around a blob reach along the photo border.
+
+    A device cut by the frame has crisp sides running into the border; a shadow or a
+    lighting gradient that makes a colour blob reach the border has none. Only edges
+    within a small distance of the blob count (texture elsewhere in the photo is not
+    evidence).
+    """
+    h, w = edges.shape
+    near = np.zeros((h, w), np.uint8)
+    cv2.drawContours(near, [blob], -1, 255, thickness=cv2.FILLED)
+    k = max(5, round(min(h, w) * 0.02)) | 1
+    near = cv2.dilate(near, np.ones((k, k), np.uint8))
+    ys, xs = np.nonzero((near > 0) & (edges > 0))
+    if xs.size < 10:
+        return 0.0
+    hull = cv2.convexHull(np.stack([xs, ys], axis=1).astype(np.int32))
+    return _blob_touching(hull, (h, w))
+
+
 def _region(contour: np.ndarray, shape: tuple[int, int], scale: float) -> Region:
     quad = fit_quad(contour)
     quad_area = max(1.0, float(cv2.contourArea(quad.astype(np.float32))))
@@ -431,13 +457,24 @@ def find_device(
     best: tuple[float, np.ndarray] | None = None
     edge_touch = 0.0
     edge_blob = None
-    for name, mask in _candidate_masks(small, edges):
+    candidates = _candidate_masks(small, edges)
+    # Masks against one background mode alone are a fallback for a device whose own
+    # colour was sampled on the border (cut by the frame): they are tried only when no
+    # outline was found against the whole background.
+    primary = [c for c in candidates if not c[0].startswith("colour-mode")]
+    fallback = [c for c in candidates if c[0].startswith("colour-mode")]
+    for name, mask in primary + fallback:
+        if best is not None and name.startswith("colour-mode"):
+            break
         blob = _best_blob(mask, 0.03)
         if blob is None:
             continue
         touch = _blob_touching(blob, (h, w))
-        if touch > 0.45 or cv2.contourArea(blob) > 0.9 * h * w:
-            continue  # that is the background (or a texture everywhere), not an object
+        area = cv2.contourArea(blob)
+        if touch > 0.6 or (touch > 0.45 and area > 0.5 * h * w) or area > 0.9 * h * w:
+            # That is the background (or a texture everywhere), not an object. A device
+            # cut deep by the frame runs along up to about half of its outline.
+            continue
         if name == "edges":
             edge_touch = touch
             edge_blob = blob
@@ -465,7 +502,7 @@ def find_device(
     device = _region(blob, (h, w), scale)
     # Shadows and lighting can make a colour blob reach the border; only count the device
     # as cut when its sharp outline edges reach the border too.
-    device.touches_border = min(device.touches_border, edge_touch)
+    device.touches_border = min(device.touches_border, _edge_touch_near(blob, edges))
     finding.device = device
     finding.screen = _find_screen(small, blob, scale)
     return finding
