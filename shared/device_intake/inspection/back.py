@@ -5,11 +5,10 @@ device rectified to a fixed size (see ``docs/vision.md`` for the signals and thr
 
 - ``FRONT_SIDE_SHOWN``: the rectified device carries rows of glyphs (a lit settings screen).
 - ``CASE_ATTACHED``: a book-type case (two panels side by side: the outline is far wider
-  than any phone), a clear case (a light rim around the body plus long straight glare
-  streaks across it), or an opaque case (a moulded rim: a dark line parallel to the outline
-  a few percent inside it, and no logo-like detail).
-- ``PARTIAL_FRAME``, ``WRONG_SUBJECT``, ``TOO_DARK``, ``BLURRY``, ``LOW_RESOLUTION`` as for
-  the front.
+  than any phone), a clear case (a rim a few percent inside the outline on every side, or
+  long straight glare streaks across it), or an opaque case (no logo-like detail).
+- ``WRONG_SUBJECT``: a retail box (a device pictured on it) or a sheet of paper.
+- ``PARTIAL_FRAME``, ``TOO_DARK``, ``BLURRY``, ``LOW_RESOLUTION`` as for the front.
 """
 
 from __future__ import annotations
@@ -24,24 +23,18 @@ from device_intake.domain.documents import DocumentKind, InspectionResult
 from device_intake.domain.reasons import ReasonCode
 from device_intake.inspection import quality
 from device_intake.inspection.device import (
+    CASE_RIM_EDGE,
     GEOMETRY_LONG_SIDE,
-    PLAIN_FACE_DETAIL,
-    FaceFeatures,
+    FaceReading,
     Photo,
     Region,
-    face_detail,
-    face_features,
     find_device,
     polygon_box,
-    rectify,
+    read_face,
 )
 
 log = logging.getLogger(__name__)
 
-RECTIFIED_LONG_SIDE = 900
-# Glyph-like components in rows on the rectified device: a settings screen has 60+,
-# a back has a logo word at most.
-FRONT_GLYPHS = 40
 # Canny edge pixels per 1000 in the middle of a back below which there is no logo (a case).
 NO_LOGO = 2.2
 # Long/short side ratio below which the object is two panels side by side (book case).
@@ -52,50 +45,12 @@ BOOK_ASPECT = 1.2
 class BackFeatures:
     """Measured numbers behind the back-photo flags (kept for tuning and debugging)."""
 
-    glyphs: int = 0
     aspect: float = 0.0
     rim_line: float = 0.0
     streaks: int = 0
     light_rim: float = 0.0
     sharpness: float = 0.0
     logo: float = 0.0
-
-
-def count_text_glyphs(gray: np.ndarray) -> int:
-    """Glyph-sized connected components that have a neighbour on the same text row.
-
-    Works for dark-on-light and light-on-dark text (both polarities are counted, the
-    larger wins).
-    """
-    best = 0
-    h, w = gray.shape[:2]
-    block = max(15, (min(h, w) // 25) | 1)
-    for mode in (cv2.THRESH_BINARY_INV, cv2.THRESH_BINARY):
-        binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, mode, block, 10)
-        n, _, stats, cents = cv2.connectedComponentsWithStats(binary, connectivity=8)
-        if n <= 1:
-            continue
-        hs = stats[1:, cv2.CC_STAT_HEIGHT]
-        ws = stats[1:, cv2.CC_STAT_WIDTH]
-        areas = stats[1:, cv2.CC_STAT_AREA]
-        fill = areas / np.maximum(1, hs * ws)
-        ok = (hs >= 5) & (hs <= h * 0.05) & (ws <= hs * 2.0) & (fill > 0.15) & (fill < 0.9)
-        idx = np.flatnonzero(ok)
-        if idx.size < 3:
-            continue
-        ys = cents[1:, 1][idx]
-        xs = cents[1:, 0][idx]
-        hh = hs[idx].astype(np.float32)
-        order = np.argsort(ys)
-        ys, xs, hh = ys[order], xs[order], hh[order]
-        rowed = 0
-        for k in range(len(ys)):
-            # A neighbour at about the same height, close horizontally: letters in a word.
-            near = (np.abs(ys - ys[k]) < hh[k] * 0.4) & (np.abs(xs - xs[k]) < hh[k] * 2.5)
-            if near.sum() >= 2:
-                rowed += 1
-        best = max(best, rowed)
-    return best
 
 
 def rim_line_strength(gray: np.ndarray) -> float:
@@ -190,23 +145,14 @@ def light_rim_contrast(bgr: np.ndarray) -> float:
     return float(np.median(outer) - np.median(inner))
 
 
-def _upright(region: Region, image: np.ndarray) -> np.ndarray:
-    warped, _ = rectify(image, region.quad, max_long_side=RECTIFIED_LONG_SIDE)
-    if warped.shape[1] > warped.shape[0]:
-        warped = np.ascontiguousarray(np.rot90(warped))
-    return warped
-
-
-def measure(image: np.ndarray, region: Region) -> BackFeatures:
-    dev = _upright(region, image)
-    gray = cv2.cvtColor(dev, cv2.COLOR_BGR2GRAY)
-    w, h = region.size
+def measure(face: np.ndarray, region: Region) -> BackFeatures:
+    """Case signals on the upright rectified device (``device.upright_face``)."""
+    gray = cv2.cvtColor(face, cv2.COLOR_BGR2GRAY)
     return BackFeatures(
-        glyphs=count_text_glyphs(gray),
-        aspect=max(w, h) / max(1.0, min(w, h)),
+        aspect=region.aspect,
         rim_line=rim_line_strength(gray),
         streaks=glare_streaks(gray),
-        light_rim=light_rim_contrast(dev),
+        light_rim=light_rim_contrast(face),
         logo=logo_detail(gray),
     )
 
@@ -236,48 +182,44 @@ def inspect_back(doc: Photo) -> InspectionResult:
     result.boxes.append(polygon_box("device", dev.quad))
     if finding.partial:
         flags.append(ReasonCode.PARTIAL_FRAME)
-    feats = measure(image, dev)
+    reading, face = read_face(image, dev)
+    feats = measure(face, dev)
     region_small = _crop_small(gray_small, dev, scale)
     feats.sharpness = quality.edge_sharpness(region_small)
     if feats.sharpness < quality.BLUR_EDGE:
         flags.append(ReasonCode.BLURRY)
     if min(dev.size) < quality.MIN_SCREEN_SHORT_SIDE:
         flags.append(ReasonCode.LOW_RESOLUTION)
-    face = cv2.cvtColor(_upright(dev, image), cv2.COLOR_BGR2GRAY)
-    ring = face_features(face)
     judged = not any(f in flags for f in (ReasonCode.TOO_DARK, ReasonCode.BLURRY))
     if judged:
-        lit = feats.glyphs >= FRONT_GLYPHS or face_detail(face) >= PLAIN_FACE_DETAIL
         if not finding.partial and feats.aspect < BOOK_ASPECT:
             # Wider than any phone or tablet: a book-type case opened flat.
             flags.append(ReasonCode.CASE_ATTACHED)
-        elif lit and ring.band_dark >= 0.5:
-            flags.append(ReasonCode.FRONT_SIDE_SHOWN)
-        elif feats.glyphs >= FRONT_GLYPHS or _document_like(feats, ring):
+        elif reading.printed_device or reading.paper:
+            # A retail box (a device pictured on it) or a sheet of paper.
             flags.append(ReasonCode.WRONG_SUBJECT)
-        elif not finding.partial and _case_attached(feats):
+        elif reading.lit:
+            flags.append(ReasonCode.FRONT_SIDE_SHOWN)
+        elif not finding.partial and _case_attached(feats, reading):
             flags.append(ReasonCode.CASE_ATTACHED)
     result.flags = _ordered(flags)
     log.info(
-        "back inspected flags=%s glyphs=%d logo=%.1f aspect=%.2f band_dark=%.2f sharp=%.3f",
+        "back inspected flags=%s glyphs=%d logo=%.1f aspect=%.2f inset=%.1f sharp=%.3f",
         ",".join(result.flags) or "-",
-        feats.glyphs,
+        reading.glyphs,
         feats.logo,
         feats.aspect,
-        ring.band_dark,
+        reading.inset_edge,
         feats.sharpness,
     )
     return result
 
 
-def _document_like(f: BackFeatures, ring: FaceFeatures) -> bool:
-    """A box or paper: printed text on a light, uniform face with a paper-like aspect."""
-    return f.glyphs >= 20 and ring.band_dark < 0.3 and 1.35 <= f.aspect <= 1.75
-
-
-def _case_attached(f: BackFeatures) -> bool:
+def _case_attached(f: BackFeatures, face: FaceReading) -> bool:
     if f.streaks >= 2:
         return True  # clear case: straight glare streaks across the whole back
+    if face.inset_edge >= CASE_RIM_EDGE:
+        return True  # a rim inside the outline on every side: the case's edge round the phone
     return f.logo < NO_LOGO  # opaque case: no logo or word mark in the middle
 
 

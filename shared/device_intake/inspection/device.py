@@ -419,8 +419,8 @@ def _edge_touch_near(blob: np.ndarray, edges: np.ndarray) -> float:
     near = np.zeros((h, w), np.uint8)
     cv2.drawContours(near, [blob], -1, 255, thickness=cv2.FILLED)
     k = max(5, round(min(h, w) * 0.02)) | 1
-    near = cv2.dilate(near, np.ones((k, k), np.uint8))
-    ys, xs = np.nonzero((near > 0) & (edges > 0))
+    grown = cv2.dilate(near, np.ones((k, k), np.uint8))
+    ys, xs = np.nonzero((grown > 0) & (edges > 0))
     if xs.size < 10:
         return 0.0
     hull = cv2.convexHull(np.stack([xs, ys], axis=1).astype(np.int32))
@@ -599,3 +599,172 @@ def face_detail(face_gray: np.ndarray) -> float:
 
 # face_detail below which a face without screen text is taken for a back.
 PLAIN_FACE_DETAIL = 8.0
+
+
+# A face with fewer glyphs in rows than this and little sharp detail is plain (a back).
+PLAIN_GLYPHS = 15
+# Glyphs in rows from which a face carries a lit screen (settings rows, a dialog, icons).
+LIT_GLYPHS = 30
+# Strongest step 2.2-7 % inside the outline, on every side (grey levels per pixel of the
+# side-averaged profile), from which a rim surrounds the device: a case, most often clear.
+CASE_RIM_EDGE = 8.0
+FACE_LONG_SIDE = 900
+
+
+def count_text_glyphs(gray: np.ndarray) -> int:
+    """Glyph-sized connected components that have a neighbour on the same text row.
+
+    Works for dark-on-light and light-on-dark text (both polarities are counted, the
+    larger wins).
+    """
+    best = 0
+    h, w = gray.shape[:2]
+    block = max(15, (min(h, w) // 25) | 1)
+    for mode in (cv2.THRESH_BINARY_INV, cv2.THRESH_BINARY):
+        binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, mode, block, 10)
+        n, _, stats, cents = cv2.connectedComponentsWithStats(binary, connectivity=8)
+        if n <= 1:
+            continue
+        hs = stats[1:, cv2.CC_STAT_HEIGHT]
+        ws = stats[1:, cv2.CC_STAT_WIDTH]
+        areas = stats[1:, cv2.CC_STAT_AREA]
+        fill = areas / np.maximum(1, hs * ws)
+        ok = (hs >= 5) & (hs <= h * 0.05) & (ws <= hs * 2.0) & (fill > 0.15) & (fill < 0.9)
+        idx = np.flatnonzero(ok)
+        if idx.size < 3:
+            continue
+        ys = cents[1:, 1][idx]
+        xs = cents[1:, 0][idx]
+        hh = hs[idx].astype(np.float32)
+        order = np.argsort(ys)
+        ys, xs, hh = ys[order], xs[order], hh[order]
+        rowed = 0
+        for k in range(len(ys)):
+            # A neighbour at about the same height, close horizontally: letters in a word.
+            near = (np.abs(ys - ys[k]) < hh[k] * 0.4) & (np.abs(xs - xs[k]) < hh[k] * 2.5)
+            if near.sum() >= 2:
+                rowed += 1
+        best = max(best, rowed)
+    return best
+
+
+def upright_face(image: np.ndarray, region: Region) -> np.ndarray:
+    """The device rectified to ``FACE_LONG_SIDE`` px, portrait (long side vertical)."""
+    warped, _ = rectify(image, region.quad, max_long_side=FACE_LONG_SIDE)
+    if warped.shape[1] > warped.shape[0]:
+        warped = np.ascontiguousarray(np.rot90(warped))
+    return warped
+
+
+def printed_device(face_bgr: np.ndarray) -> bool:
+    """A phone-shaped solid picture well inside the face: the print on a retail box.
+
+    The face's dominant colour is its background (the box print, a phone's body or its
+    screen); a box shows a device picture on it that is compact (a quarter to three
+    quarters of the face each way), portrait, about as tall as a phone is (1.6-2.6x its
+    width), solid and centred, and never touches the face's outer 6 %. A phone's lit screen
+    reaches its bezel and a back's camera module sits in a corner, so neither qualifies.
+    """
+    h, w = face_bgr.shape[:2]
+    short = min(h, w)
+    lab = cv2.cvtColor(cv2.GaussianBlur(face_bgr, (5, 5), 0), cv2.COLOR_BGR2LAB).astype(np.float32)
+    coarse = lab[::4, ::4].reshape(-1, 3)
+    q = (coarse // 16).astype(np.int32)
+    keys = q[:, 0] * 256 + q[:, 1] * 16 + q[:, 2]
+    dominant = coarse[keys == np.bincount(keys).argmax()].mean(axis=0)
+    differs = (np.linalg.norm(lab - dominant, axis=2) > 30).astype(np.uint8) * 255
+    k = max(5, round(short * 0.03)) | 1
+    differs = cv2.morphologyEx(differs, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    stats = cv2.connectedComponentsWithStats(differs, connectivity=8)[2]
+    band = round(short * 0.06)
+    for x, y, ww, hh, area in stats[1:]:
+        if x < band or y < band or x + ww > w - band or y + hh > h - band:
+            continue
+        centre_x = (x + ww / 2) / w
+        if (
+            0.3 <= ww / w <= 0.75
+            and 0.3 <= hh / h <= 0.8
+            and 1.6 <= hh / max(1, ww) <= 2.6
+            and area >= 0.7 * ww * hh
+            and 0.3 <= centre_x <= 0.7
+        ):
+            return True
+    return False
+
+
+def inset_edge(gray: np.ndarray) -> float:
+    """The weakest side's strongest step 2.2-7 % inside the outline.
+
+    Each side's intensity profile inward (averaged along the side's middle) is
+    differentiated; a case's rim shows as a step on every side, a bare back's frame sits
+    closer to the outline (< 2 %).
+    """
+    h, w = gray.shape[:2]
+    short = min(h, w)
+    depth = max(10, int(short * 0.12))
+    g = gray.astype(np.float32)
+    profiles = [
+        g[int(h * 0.2) : int(h * 0.8), :depth].mean(axis=0),
+        g[int(h * 0.2) : int(h * 0.8), w - depth :][:, ::-1].mean(axis=0),
+        g[h - depth :, int(w * 0.2) : int(w * 0.8)][::-1].mean(axis=1),
+        g[:depth, int(w * 0.55) : int(w * 0.8)].mean(axis=1),
+    ]
+    lo, hi = int(short * 0.022), int(short * 0.07)
+    if hi <= lo:
+        return 0.0
+    steps = []
+    for prof in profiles:
+        smooth = cv2.GaussianBlur(prof.reshape(1, -1), (1, 5), 0).ravel()
+        steps.append(float(np.abs(np.diff(smooth))[lo:hi].max()))
+    return min(steps)
+
+
+@dataclass(frozen=True, slots=True)
+class FaceReading:
+    """What the rectified device face shows: text rows, detail, rim, a print, paper."""
+
+    glyphs: int
+    detail: float
+    ring: FaceFeatures
+    aspect: float
+    printed_device: bool
+    inset_edge: float
+
+    @property
+    def plain(self) -> bool:
+        """No screen content: a back (or a blank face)."""
+        return self.glyphs < PLAIN_GLYPHS and self.detail < PLAIN_FACE_DETAIL
+
+    @property
+    def lit(self) -> bool:
+        """Rows of glyphs: a lit screen (or printed text)."""
+        return self.glyphs >= LIT_GLYPHS
+
+    @property
+    def paper(self) -> bool:
+        """A printed page: white to its edge with no glass border, text, a sheet's aspect."""
+        r = self.ring
+        return (
+            r.band_mean >= 195
+            and r.centre_mean >= 195
+            and r.band_dark < 0.05
+            and self.glyphs >= 80
+            and 1.2 <= self.aspect <= 1.85
+        )
+
+
+def read_face(image: np.ndarray, region: Region) -> tuple[FaceReading, np.ndarray]:
+    """Measure the rectified face of ``region``; also returns the upright face (BGR)."""
+    face = upright_face(image, region)
+    gray = cv2.cvtColor(face, cv2.COLOR_BGR2GRAY)
+    return (
+        FaceReading(
+            glyphs=count_text_glyphs(gray),
+            detail=face_detail(gray),
+            ring=face_features(gray),
+            aspect=region.aspect,
+            printed_device=printed_device(face),
+            inset_edge=inset_edge(gray),
+        ),
+        face,
+    )

@@ -19,14 +19,12 @@ from device_intake.domain.reasons import ReasonCode
 from device_intake.inspection import quality
 from device_intake.inspection.device import (
     GEOMETRY_LONG_SIDE,
-    PLAIN_FACE_DETAIL,
     DeviceFinding,
     Photo,
     Region,
-    face_detail,
-    face_features,
     find_device,
     polygon_box,
+    read_face,
     rectify,
     unwarp_points,
 )
@@ -40,6 +38,8 @@ log = logging.getLogger(__name__)
 MAX_SCREEN_LONG_SIDE = 2600
 # A device outline covering more of the photo than this is "the screen fills the frame".
 FILLS_FRAME = 0.88
+# face_detail from which a face without glass border and with a box's aspect is a box.
+BOX_FACE_DETAIL = 12.0
 
 
 def _rect_points(box: tuple[float, float, float, float]) -> np.ndarray:
@@ -241,27 +241,17 @@ def _photo_flags(
         return flags
     if finding.partial:
         return flags  # a cut-off face cannot be judged for box/back shape; PARTIAL says it
-    face = quality.to_gray(rectify(image, dev.quad, max_long_side=900)[0])
-    ring = face_features(face)
-    glyphs = text.text_line_count
-    scr = finding.screen
-    screen_share = (
-        scr.area_fraction / max(dev.area_fraction, 1e-6)
-        if scr is not None and scr.fill > 0.9
-        else 1.0
-    )
-    detail = face_detail(face)
-    no_glass = ring.band_dark < 0.3
+    face, _ = read_face(image, dev)
+    no_glass = face.ring.band_dark < 0.3
     if (
-        screen_share < 0.5
-        or (no_glass and 1.35 <= dev.aspect <= 1.75 and glyphs >= 4 and not text.imeis)
-        or (no_glass and not has_id and 1.35 <= dev.aspect <= 1.9 and detail >= PLAIN_FACE_DETAIL)
+        face.printed_device
+        or face.paper
+        or (not has_id and no_glass and 1.4 <= dev.aspect <= 1.8 and face.detail >= BOX_FACE_DETAIL)
     ):
-        # A phone printed on a box (small "screen" in a big face) or a paper document.
+        # A retail box (a device pictured on it, or a detailed face with a box's aspect and
+        # no glass border) or a sheet of paper — even one that carries the IMEI.
         flags.append(ReasonCode.WRONG_SUBJECT)
-    elif (
-        not has_id and ring.band_dark < 0.3 and glyphs < 4 and face_detail(face) < PLAIN_FACE_DETAIL
-    ):
+    elif not has_id and face.plain:
         flags.append(ReasonCode.BACK_SIDE_SHOWN)
     return flags
 
