@@ -144,6 +144,7 @@ def _shoot(
     glare_spots: int | None = None,
     bg_kind: str | None = None,
     text_px: float | None = None,
+    size: tuple[int, int] | None = None,
 ) -> _Shot:
     """Photograph ``obj`` (RGBA) on a background; ``partial`` lets the frame cut the object.
 
@@ -151,7 +152,7 @@ def _shoot(
     then shown large enough for that text to be at least 16 px tall in the photo.
     """
     rng = ctx.rng
-    w, h = _photo_size(ctx, landscape_ok=landscape_ok)
+    w, h = size or _photo_size(ctx, landscape_ok=landscape_ok)
     bg = bg_kind or rng.choice(data.BACKGROUNDS[ctx.split])
     canvas = scene.background(bg, w, h, rng, ctx.nrng)
     f = rng.uniform(*fill)
@@ -216,6 +217,39 @@ def _shoot(
                 perspective=persp,
                 side=side,
                 centre=centre,
+            )
+        # An acceptable photo shows the whole device with a margin: never let the last
+        # straightening step leave it touching the frame (that photo is PARTIAL_FRAME).
+        while not scene.inside_margin(quad, canvas.shape, 0.01) and f > 0.2:
+            f *= 0.97
+            quad = scene.object_quad(
+                canvas.shape,
+                obj.shape,
+                fill=f,
+                rotation_deg=rot,
+                perspective=persp,
+                side=side,
+                centre=centre,
+            )
+        if (
+            text_px
+            and text_px * f * fit < 15.5
+            and size is None
+            and "photo_size" not in ctx.spec.params
+        ):
+            # The whole device and a legible IMEI do not fit this camera's resolution: the
+            # subscriber's phone would have taken a full 12 MP photo.
+            return _shoot(
+                ctx,
+                obj,
+                fill=fill,
+                rotation=rotation,
+                perspective=perspective,
+                landscape_ok=landscape_ok,
+                glare_spots=glare_spots,
+                bg_kind=bg_kind,
+                text_px=text_px,
+                size=PHOTO_SIZES_12MP[0],
             )
     scene.warp_onto(canvas, obj, quad)
     light = rng.uniform(0.0, 0.45)
