@@ -659,33 +659,35 @@ def upright_face(image: np.ndarray, region: Region) -> np.ndarray:
 def printed_device(face_bgr: np.ndarray) -> bool:
     """A phone-shaped solid picture well inside the face: the print on a retail box.
 
-    The face's dominant colour is its background (the box print, a phone's body or its
-    screen); a box shows a device picture on it that is compact (a quarter to three
-    quarters of the face each way), portrait, about as tall as a phone is (1.6-2.6x its
-    width), solid and centred, and never touches the face's outer 6 %. A phone's lit screen
-    reaches its bezel and a back's camera module sits in a corner, so neither qualifies.
+    The picture's crisp outline (a printed bezel) is found on sharp edges, filled, and
+    tested: compact (a quarter to three quarters of the face each way), portrait, as tall
+    as a phone is (1.6-2.6x its width), solid, centred, never within the face's outer 6 %.
+    A phone's lit screen reaches its bezel and a back's camera module sits in a corner,
+    so neither qualifies; lighting gradients make no sharp edges.
     """
     h, w = face_bgr.shape[:2]
     short = min(h, w)
-    lab = cv2.cvtColor(cv2.GaussianBlur(face_bgr, (5, 5), 0), cv2.COLOR_BGR2LAB).astype(np.float32)
-    coarse = lab[::4, ::4].reshape(-1, 3)
-    q = (coarse // 16).astype(np.int32)
-    keys = q[:, 0] * 256 + q[:, 1] * 16 + q[:, 2]
-    dominant = coarse[keys == np.bincount(keys).argmax()].mean(axis=0)
-    differs = (np.linalg.norm(lab - dominant, axis=2) > 30).astype(np.uint8) * 255
-    k = max(5, round(short * 0.03)) | 1
-    differs = cv2.morphologyEx(differs, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
-    stats = cv2.connectedComponentsWithStats(differs, connectivity=8)[2]
+    gray = cv2.GaussianBlur(cv2.cvtColor(face_bgr, cv2.COLOR_BGR2GRAY), (5, 5), 0)
+    edges = cv2.Canny(gray, 40, 100, L2gradient=True)
+    # The face's own outline and whatever touches it are not a picture on it.
     band = round(short * 0.06)
-    for x, y, ww, hh, area in stats[1:]:
-        if x < band or y < band or x + ww > w - band or y + hh > h - band:
+    edges[:band] = 0
+    edges[h - band :] = 0
+    edges[:, :band] = 0
+    edges[:, w - band :] = 0
+    k = max(5, round(short * 0.03)) | 1
+    closed = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    for c in contours:
+        x, y, ww, hh = cv2.boundingRect(c)
+        if x <= band or y <= band or x + ww >= w - band or y + hh >= h - band:
             continue
         centre_x = (x + ww / 2) / w
         if (
             0.3 <= ww / w <= 0.75
             and 0.3 <= hh / h <= 0.8
             and 1.6 <= hh / max(1, ww) <= 2.6
-            and area >= 0.7 * ww * hh
+            and cv2.contourArea(cv2.convexHull(c)) >= 0.8 * ww * hh
             and 0.3 <= centre_x <= 0.7
         ):
             return True
