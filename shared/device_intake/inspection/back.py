@@ -184,7 +184,9 @@ def inspect_back(doc: Photo) -> InspectionResult:
         flags.append(ReasonCode.PARTIAL_FRAME)
     reading, face = read_face(image, dev)
     feats = measure(face, dev)
-    region_small = _crop_small(gray_small, dev, scale)
+    # A device cut by the frame leaves too little outline in its crop to judge focus by:
+    # the whole photo is judged instead (a shaken photo is blurred everywhere).
+    region_small = gray_small if finding.partial else _crop_small(gray_small, dev, scale)
     feats.sharpness = quality.edge_sharpness(region_small)
     if feats.sharpness < quality.BLUR_EDGE:
         flags.append(ReasonCode.BLURRY)

@@ -735,8 +735,21 @@ class FaceReading:
 
     @property
     def plain(self) -> bool:
-        """No screen content: a back (or a blank face)."""
+        """No screen content: a back (or a blank face).
+
+        A few glyph-like blobs on a very smooth face are a word mark and the camera's
+        lenses, not a screen: every screen on dev with detail < 4 had 59+ glyphs.
+        """
+        if self.detail < PLAIN_FACE_DETAIL / 2:
+            return self.glyphs < 2 * PLAIN_GLYPHS
         return self.glyphs < PLAIN_GLYPHS and self.detail < PLAIN_FACE_DETAIL
+
+    @property
+    def glowing(self) -> bool:
+        """A bright middle inside a black glass border: a lit screen, even one as plain as
+        a home screen (a black back is as dark in its middle as at its edge)."""
+        r = self.ring
+        return r.band_dark >= 0.5 and r.centre_mean - r.band_mean >= 40
 
     @property
     def lit(self) -> bool:

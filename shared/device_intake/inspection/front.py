@@ -232,7 +232,9 @@ def _photo_flags(
         return flags
     if finding.partial:
         flags.append(ReasonCode.PARTIAL_FRAME)
-    region_small = _crop_small(gray_small, dev, scale)
+    # A device cut by the frame leaves too little outline in its crop to judge focus by:
+    # the whole photo is judged instead (a shaken photo is blurred everywhere).
+    region_small = gray_small if finding.partial else _crop_small(gray_small, dev, scale)
     if quality.edge_sharpness(region_small) < quality.BLUR_EDGE:
         flags.append(ReasonCode.BLURRY)
     if min(dev.size) < quality.MIN_SCREEN_SHORT_SIDE:
@@ -251,7 +253,7 @@ def _photo_flags(
         # A retail box (a device pictured on it, or a detailed face with a box's aspect and
         # no glass border) or a sheet of paper — even one that carries the IMEI.
         flags.append(ReasonCode.WRONG_SUBJECT)
-    elif not has_id and face.plain:
+    elif not has_id and face.plain and not face.glowing:
         flags.append(ReasonCode.BACK_SIDE_SHOWN)
     return flags
 
