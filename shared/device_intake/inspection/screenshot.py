@@ -18,6 +18,8 @@ from device_intake.inspection.quality import noise_sigma
 
 SCREENSHOT_THRESHOLD = 2.0
 UNCERTAIN_MARGIN = 0.75
+# Most points "no sensor noise" (exactly flat pixels and a low noise estimate) may add.
+MAX_NOISELESS = 2.5
 
 # Native screen resolutions (portrait, px) of phones and tablets sold in Japan.
 NATIVE_RESOLUTIONS: frozenset[tuple[int, int]] = frozenset(
@@ -238,9 +240,13 @@ def score_screenshot(
         crop = sample_full_res(gray)
     flat = exact_flat_share(crop)
     # 0.05 in a photo is already unusual; rendered UI is usually > 0.3.
-    signals["flat_pixels"] = float(np.clip((flat - 0.08) * 8.0, -0.6, 2.5))
+    flat_points = float(np.clip((flat - 0.08) * 8.0, -0.6, 2.5))
     sigma = noise_sigma(crop)
-    signals["noise"] = float(np.clip((0.6 - sigma) * 2.0, -1.5, 1.0))
+    noise_points = float(np.clip((0.6 - sigma) * 2.0, -1.5, 1.0))
+    # Both measure one thing, the absence of sensor noise, which a messenger's re-encoding
+    # or a phone's denoiser also produces on a smooth table: together they count once.
+    signals["flat_pixels"] = flat_points
+    signals["noise"] = min(noise_points, MAX_NOISELESS - flat_points)
     top = top_band_uniform(gray)
     if top > 0.9:
         signals["top_band_flat"] = 0.5
