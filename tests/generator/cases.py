@@ -163,15 +163,19 @@ def _shoot(
     persp = rng.uniform(0, perspective)
     side = rng.choice(["top", "bottom", "left", "right"])
     centre = (0.5 + rng.uniform(-0.06, 0.06), 0.5 + rng.uniform(-0.06, 0.06))
-    quad = scene.object_quad(
-        canvas.shape,
-        obj.shape,
-        fill=f,
-        rotation_deg=rot,
-        perspective=persp,
-        side=side,
-        centre=centre,
-    )
+
+    def place(f: float, rot: float, centre: tuple[float, float]) -> np.ndarray:
+        return scene.object_quad(
+            canvas.shape,
+            obj.shape,
+            fill=f,
+            rotation_deg=rot,
+            perspective=persp,
+            side=side,
+            centre=centre,
+        )
+
+    quad = place(f, rot, centre)
     cut = 0.0
     if partial:
         # Slide the object towards one edge until 12–45 % of it is outside the frame.
@@ -179,15 +183,7 @@ def _shoot(
         ang = rng.uniform(0, 2 * math.pi)
         for step in range(1, 80):
             c = (centre[0] + math.cos(ang) * step * 0.01, centre[1] + math.sin(ang) * step * 0.01)
-            quad = scene.object_quad(
-                canvas.shape,
-                obj.shape,
-                fill=f,
-                rotation_deg=rot,
-                perspective=persp,
-                side=side,
-                centre=c,
-            )
+            quad = place(f, rot, c)
             cut = scene.cut_fraction(quad, canvas.shape)
             if cut >= target:
                 break
@@ -195,42 +191,18 @@ def _shoot(
         for _ in range(4):
             while not scene.inside_margin(quad, canvas.shape, 0.02) and f > 0.2:
                 f *= 0.93
-                quad = scene.object_quad(
-                    canvas.shape,
-                    obj.shape,
-                    fill=f,
-                    rotation_deg=rot,
-                    perspective=persp,
-                    side=side,
-                    centre=centre,
-                )
+                quad = place(f, rot, centre)
             if not text_px or text_px * f * fit >= 15.5:
                 break
             # Shrinking to fit made the text too small: hold the camera straighter instead.
             rot *= 0.5
             f = min(0.95, 16.0 / (text_px * fit))
-            quad = scene.object_quad(
-                canvas.shape,
-                obj.shape,
-                fill=f,
-                rotation_deg=rot,
-                perspective=persp,
-                side=side,
-                centre=centre,
-            )
+            quad = place(f, rot, centre)
         # An acceptable photo shows the whole device with a margin: never let the last
         # straightening step leave it touching the frame (that photo is PARTIAL_FRAME).
         while not scene.inside_margin(quad, canvas.shape, 0.01) and f > 0.2:
             f *= 0.97
-            quad = scene.object_quad(
-                canvas.shape,
-                obj.shape,
-                fill=f,
-                rotation_deg=rot,
-                perspective=persp,
-                side=side,
-                centre=centre,
-            )
+            quad = place(f, rot, centre)
         if (
             text_px
             and text_px * f * fit < 15.5
