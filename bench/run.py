@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ap.add_argument("--n", type=int, default=160, help="generated cases per split (default 160)")
+    ap.add_argument("--n", type=int, default=240, help="generated cases per split (default 240)")
     ap.add_argument("--split", choices=["dev", "holdout", "both"], default="both")
     ap.add_argument(
         "--engines", default=DEFAULT_ENGINES, help=f"comma list of {', '.join(ENGINES)}"

@@ -25,6 +25,7 @@ from device_intake.inspection import quality
 from device_intake.inspection.device import (
     CASE_RIM_EDGE,
     GEOMETRY_LONG_SIDE,
+    PLAIN_FACE_DETAIL,
     FaceReading,
     Photo,
     Region,
@@ -222,6 +223,8 @@ def _case_attached(f: BackFeatures, face: FaceReading) -> bool:
         return True  # clear case: straight glare streaks across the whole back
     if face.inset_edge >= CASE_RIM_EDGE:
         return True  # a rim inside the outline on every side: the case's edge round the phone
+    if face.detail >= PLAIN_FACE_DETAIL:
+        return True  # grain all over (leather, fabric): a bare back is smooth glass or metal
     return f.logo < NO_LOGO  # opaque case: no logo or word mark in the middle
 
 
