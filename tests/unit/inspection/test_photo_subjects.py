@@ -1,0 +1,115 @@
+"""What is in front of the camera: box, paper, back, home screen, case, a cut-off device.
+
+Full-size generated photos (12 MP and smaller, as the benchmark draws them) at seeds the
+flag sweep (``python -m bench.flags``) showed misjudged before the face reading existed:
+each test names what the photo shows and what the old rules said instead.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import cv2
+import numpy as np
+import pytest
+from device_intake.domain.documents import InspectionResult
+from device_intake.inspection.back import inspect_back
+from device_intake.inspection.device import FaceFeatures, FaceReading, inset_edge, printed_device
+from device_intake.inspection.front import inspect_front
+from device_intake.inspection.loading import load_document
+from device_intake.inspection.ocr import TesseractOcrEngine
+
+from tests.generator.cases import CaseSpec, generate
+
+SWEEP = 900_000  # bench.flags draws dev seeds from here
+
+
+@functools.cache
+def _engine() -> TesseractOcrEngine:
+    return TesseractOcrEngine()
+
+
+@functools.cache
+def _inspect(family: str, seed: int) -> InspectionResult:
+    case = generate(CaseSpec(family, "dev"), SWEEP + seed)
+    doc = load_document(case.data, filename=case.filename, content_type=case.content_type)
+    if case.kind == "back":
+        return inspect_back(doc)
+    return inspect_front(doc, _engine())
+
+
+def test_box_in_the_back_slot_is_wrong_subject_not_a_lit_front() -> None:
+    # The phone printed on the box looked like a lit screen: FRONT_SIDE_SHOWN.
+    assert _inspect("back_wrong_subject", 15).flags == ["WRONG_SUBJECT"]
+
+
+def test_contract_showing_an_imei_is_wrong_subject_even_though_the_imei_is_read() -> None:
+    # The IMEI printed on the contract was read and the photo passed as a front.
+    assert "WRONG_SUBJECT" in _inspect("front_wrong_subject", 7).flags
+
+
+def test_black_back_in_the_front_slot_is_back_side_shown() -> None:
+    # Its dark rim passed for black glass round a screen: IMEI_NOT_FOUND.
+    assert _inspect("front_back_shown", 4).flags == ["BACK_SIDE_SHOWN"]
+
+
+def test_home_screen_without_imei_is_imei_not_found_not_a_back() -> None:
+    # Few glyphs and little detail, but a glowing middle in black glass: a screen.
+    assert _inspect("front_no_imei", 1).flags == ["IMEI_NOT_FOUND"]
+
+
+@pytest.mark.parametrize(("family", "seed"), [("back_partial", 5), ("front_partial", 9)])
+def test_device_cut_by_the_frame_is_partial_not_wrong_subject(family: str, seed: int) -> None:
+    # The cut device's colour was sampled on the border as background: no device found.
+    assert "PARTIAL_FRAME" in _inspect(family, seed).flags
+    assert "WRONG_SUBJECT" not in _inspect(family, seed).flags
+
+
+def test_clear_case_is_found_by_its_rim() -> None:
+    # No straight glare streak on this one: the rim inside the outline is the evidence.
+    assert _inspect("back_case", 4).flags == ["CASE_ATTACHED"]
+
+
+def _face(size: tuple[int, int] = (450, 900), colour: int = 200) -> np.ndarray:
+    w, h = size
+    return np.full((h, w, 3), colour, np.uint8)
+
+
+def test_printed_device_is_a_compact_portrait_picture_inside_the_face() -> None:
+    box = _face()
+    cv2.rectangle(box, (130, 200), (320, 600), (10, 10, 10), -1)  # 190 x 400: a phone
+    cv2.rectangle(box, (145, 215), (305, 585), (200, 80, 160), -1)  # its lit screen
+    assert printed_device(box)
+
+
+def test_screen_reaching_the_bezel_or_a_corner_module_is_not_a_printed_device() -> None:
+    screen = _face(colour=10)
+    cv2.rectangle(screen, (18, 18), (432, 882), (240, 240, 240), -1)
+    assert not printed_device(screen)
+    back = _face()
+    cv2.rectangle(back, (40, 40), (200, 200), (30, 30, 30), -1)  # camera module, top left
+    assert not printed_device(back)
+
+
+def test_inset_edge_sees_a_rim_on_three_sides_and_not_a_plain_body() -> None:
+    plain = np.full((900, 450), 120, np.uint8)
+    assert inset_edge(plain) < 1.0
+    rimmed = plain.copy()
+    rimmed[:, :20] = rimmed[:, -20:] = 200  # a light rim 4 % wide on the sides
+    rimmed[-20:, :] = 200  # and at the bottom; the top is lost to glare
+    assert inset_edge(rimmed) >= 8.0
+
+
+def _reading(band_dark: float, band_mean: float, centre_mean: float) -> FaceReading:
+    ring = FaceFeatures(
+        band_dark=band_dark, band_std=0.0, band_mean=band_mean, centre_mean=centre_mean
+    )
+    return FaceReading(
+        glyphs=5, detail=2.0, ring=ring, aspect=2.0, printed_device=False, inset_edge=0.0
+    )
+
+
+def test_glowing_needs_a_bright_middle_in_black_glass() -> None:
+    assert _reading(band_dark=0.9, band_mean=20, centre_mean=140).glowing
+    assert not _reading(band_dark=0.95, band_mean=30, centre_mean=36).glowing  # black back
+    assert not _reading(band_dark=0.0, band_mean=180, centre_mean=240).glowing  # white back
