@@ -609,13 +609,16 @@ LIT_GLYPHS = 30
 # of the side-averaged profile), from which a rim surrounds the device: a case, often clear.
 CASE_RIM_EDGE = 8.0
 FACE_LONG_SIDE = 900
+# Glyph counts above this change no decision (paper needs 80): counting stops there.
+GLYPH_LIMIT = 100
 
 
-def count_text_glyphs(gray: np.ndarray) -> int:
+def count_text_glyphs(gray: np.ndarray, limit: int | None = None) -> int:
     """Glyph-sized connected components that have a neighbour on the same text row.
 
     Works for dark-on-light and light-on-dark text (both polarities are counted, the
-    larger wins).
+    larger wins). ``limit``: stop counting there (a moiré-covered screen has thousands of
+    glyph-like blobs, and no decision needs more than ``GLYPH_LIMIT``).
     """
     best = 0
     h, w = gray.shape[:2]
@@ -644,6 +647,8 @@ def count_text_glyphs(gray: np.ndarray) -> int:
             near = (np.abs(ys - ys[k]) < hh[k] * 0.4) & (np.abs(xs - xs[k]) < hh[k] * 2.5)
             if near.sum() >= 2:
                 rowed += 1
+                if limit is not None and rowed >= limit:
+                    return limit
         best = max(best, rowed)
     return best
 
@@ -775,7 +780,7 @@ def read_face(image: np.ndarray, region: Region) -> tuple[FaceReading, np.ndarra
     gray = cv2.cvtColor(face, cv2.COLOR_BGR2GRAY)
     return (
         FaceReading(
-            glyphs=count_text_glyphs(gray),
+            glyphs=count_text_glyphs(gray, limit=GLYPH_LIMIT),
             detail=face_detail(gray),
             ring=face_features(gray),
             aspect=region.aspect,
