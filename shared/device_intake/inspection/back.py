@@ -189,7 +189,7 @@ def inspect_back(doc: Photo) -> InspectionResult:
     # the whole photo is judged instead (a shaken photo is blurred everywhere).
     region_small = gray_small if finding.partial else _crop_small(gray_small, dev, scale)
     feats.sharpness = quality.edge_sharpness(region_small)
-    if quality.looks_blurry(feats.sharpness, quality.edge_sharpness(gray_small)):
+    if quality.looks_blurry(feats.sharpness, gray_small):
         flags.append(ReasonCode.BLURRY)
     if min(dev.size) < quality.MIN_SCREEN_SHORT_SIDE:
         flags.append(ReasonCode.LOW_RESOLUTION)

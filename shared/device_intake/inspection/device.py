@@ -10,7 +10,7 @@ pixels of the full image passed in.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -294,28 +294,33 @@ def _edge_support(poly: np.ndarray, edges: np.ndarray) -> float:
     return hits / total if total >= 20 else 0.0
 
 
-def _candidate_masks(small: np.ndarray, edges: np.ndarray) -> list[tuple[str, np.ndarray]]:
+def _candidate_masks(small: np.ndarray, edges: np.ndarray) -> Iterator[tuple[str, np.ndarray]]:
+    """Object masks, best sources first; the per-background-mode masks come last and are
+    only cleaned up if the caller asks for them (they are a fallback)."""
     colour_fg, per_mode = _foreground_mask(small)
     smooth, textured = _smooth_mask(small)
     rare = _not_border_colour(small)
-    out = []
     for name, mask in (
         ("colour", colour_fg),
-        *((f"colour-mode{k}", m) for k, m in enumerate(per_mode)),
         ("smooth", cv2.bitwise_and(smooth, cv2.bitwise_or(colour_fg, rare)) if textured else None),
         ("rare-colour", rare),
         ("edges", _edge_hull_mask(edges)),
     ):
-        if mask is None:
-            continue
-        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))
-        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel, iterations=2)
-        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
-        filled = mask.copy()
-        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        cv2.drawContours(filled, contours, -1, 255, thickness=cv2.FILLED)
-        out.append((name, filled))
-    return out
+        if mask is not None:
+            yield name, _solid(mask)
+    for k, mask in enumerate(per_mode):
+        yield f"colour-mode{k}", _solid(mask)
+
+
+def _solid(mask: np.ndarray) -> np.ndarray:
+    """Close gaps, drop specks and fill holes of a candidate mask."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel, iterations=2)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+    filled = mask.copy()
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    cv2.drawContours(filled, contours, -1, 255, thickness=cv2.FILLED)
+    return filled
 
 
 def _edge_hull_mask(edges: np.ndarray) -> np.ndarray:
@@ -457,13 +462,10 @@ def find_device(
     best: tuple[float, np.ndarray] | None = None
     edge_touch = 0.0
     edge_blob = None
-    candidates = _candidate_masks(small, edges)
     # Masks against one background mode alone are a fallback for a device whose own
     # colour was sampled on the border (cut by the frame): they are tried only when no
     # outline was found against the whole background.
-    primary = [c for c in candidates if not c[0].startswith("colour-mode")]
-    fallback = [c for c in candidates if c[0].startswith("colour-mode")]
-    for name, mask in primary + fallback:
+    for name, mask in _candidate_masks(small, edges):
         if best is not None and name.startswith("colour-mode"):
             break
         blob = _best_blob(mask, 0.03)

@@ -235,9 +235,7 @@ def _photo_flags(
     # A device cut by the frame leaves too little outline in its crop to judge focus by:
     # the whole photo is judged instead (a shaken photo is blurred everywhere).
     region_small = gray_small if finding.partial else _crop_small(gray_small, dev, scale)
-    if quality.looks_blurry(
-        quality.edge_sharpness(region_small), quality.edge_sharpness(gray_small)
-    ):
+    if quality.looks_blurry(quality.edge_sharpness(region_small), gray_small):
         flags.append(ReasonCode.BLURRY)
     if min(dev.size) < quality.MIN_SCREEN_SHORT_SIDE:
         flags.append(ReasonCode.LOW_RESOLUTION)

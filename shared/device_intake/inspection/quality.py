@@ -144,13 +144,14 @@ def downscale(image: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
     return small, scale
 
 
-def looks_blurry(device_edge: float, photo_edge: float) -> bool:
-    """BLURRY from the device crop's and the whole photo's :func:`edge_sharpness`.
+def looks_blurry(device_edge: float, photo: np.ndarray) -> bool:
+    """BLURRY from the device crop's :func:`edge_sharpness` and the whole (grey) photo.
 
     A plain back (or a screen) has few edges of its own, so a softly blurred device can
     keep its crop above ``BLUR_EDGE``; when the whole photo is soft as well, the camera
-    shook or missed focus. Sharp photos on dev measure >= 0.19 on both.
+    shook or missed focus. Sharp photos on dev measure >= 0.19 on both. The whole photo
+    is measured only when the crop is in doubt.
     """
-    return device_edge < BLUR_EDGE or (
-        device_edge < BLUR_EDGE_WHOLE and photo_edge < BLUR_EDGE_WHOLE
-    )
+    if device_edge < BLUR_EDGE:
+        return True
+    return device_edge < BLUR_EDGE_WHOLE and edge_sharpness(photo) < BLUR_EDGE_WHOLE
