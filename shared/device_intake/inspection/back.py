@@ -47,44 +47,9 @@ class BackFeatures:
     """Measured numbers behind the back-photo flags (kept for tuning and debugging)."""
 
     aspect: float = 0.0
-    rim_line: float = 0.0
     streaks: int = 0
-    light_rim: float = 0.0
     sharpness: float = 0.0
     logo: float = 0.0
-
-
-def rim_line_strength(gray: np.ndarray) -> float:
-    """Depth of a dark line running parallel to the outline 1.5-7 % inside it.
-
-    An opaque case is moulded around the phone: its inner edge shows as a darker line at a
-    constant distance from the outline all round. Measured on the rectified device as the
-    mean intensity profile from each side inward; returns the strongest dip (grey levels)
-    relative to the profile on either side of it.
-    """
-    h, w = gray.shape[:2]
-    short = min(h, w)
-    depth = max(8, int(short * 0.09))
-    g = gray.astype(np.float32)
-    # Skip the corners (rounded) and the middle third of the top side (camera module).
-    profiles = [
-        g[int(h * 0.2) : int(h * 0.8), :depth].mean(axis=0),  # left side, inward = +x
-        g[int(h * 0.2) : int(h * 0.8), w - depth :][:, ::-1].mean(axis=0),  # right
-        g[h - depth :, int(w * 0.2) : int(w * 0.8)][::-1].mean(axis=1),  # bottom
-    ]
-    prof = np.mean(profiles, axis=0)
-    prof = cv2.GaussianBlur(prof.reshape(1, -1), (1, 3), 0).ravel()
-    lo = max(2, int(short * 0.015))
-    hi = min(len(prof) - 3, int(short * 0.07))
-    best = 0.0
-    for k in range(lo, hi):
-        left = prof[max(0, k - 6) : k - 1]
-        right = prof[k + 2 : k + 7]
-        if left.size == 0 or right.size == 0:
-            continue
-        dip = min(float(left.max()), float(right.max())) - float(prof[k])
-        best = max(best, dip)
-    return best
 
 
 def logo_detail(gray: np.ndarray) -> float:
@@ -132,28 +97,12 @@ def glare_streaks(gray: np.ndarray) -> int:
     return diag
 
 
-def light_rim_contrast(bgr: np.ndarray) -> float:
-    """How much brighter the outer 2 % band is than the band just inside it."""
-    h, w = bgr.shape[:2]
-    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY).astype(np.float32)
-    s = min(h, w)
-    a = max(2, int(s * 0.022))
-    ys = slice(int(h * 0.25), int(h * 0.75))
-    outer = np.concatenate([gray[ys, 1:a].ravel(), gray[ys, w - a : w - 1].ravel()])
-    inner = np.concatenate(
-        [gray[ys, a + 2 : 2 * a + 2].ravel(), gray[ys, w - 2 * a - 2 : w - a - 2].ravel()]
-    )
-    return float(np.median(outer) - np.median(inner))
-
-
 def measure(face: np.ndarray, region: Region) -> BackFeatures:
     """Case signals on the upright rectified device (``device.upright_face``)."""
     gray = cv2.cvtColor(face, cv2.COLOR_BGR2GRAY)
     return BackFeatures(
         aspect=region.aspect,
-        rim_line=rim_line_strength(gray),
         streaks=glare_streaks(gray),
-        light_rim=light_rim_contrast(face),
         logo=logo_detail(gray),
     )
 
