@@ -123,7 +123,9 @@ def inspect_back(doc: Photo) -> InspectionResult:
         flags.append(ReasonCode.LOW_RESOLUTION)
     dev = finding.device
     if dev is None:
-        if quality.edge_sharpness(gray_small) < quality.BLUR_EDGE_WHOLE:
+        if finding.cut_sides:
+            flags.append(ReasonCode.PARTIAL_FRAME)  # its straight sides run into the frame
+        elif quality.photo_blurry(gray_small):
             flags.append(ReasonCode.BLURRY)
         elif ReasonCode.TOO_DARK not in flags:
             flags.append(ReasonCode.WRONG_SUBJECT)
@@ -134,11 +136,8 @@ def inspect_back(doc: Photo) -> InspectionResult:
         flags.append(ReasonCode.PARTIAL_FRAME)
     reading, face = read_face(image, dev)
     feats = measure(face, dev)
-    # A device cut by the frame leaves too little outline in its crop to judge focus by:
-    # the whole photo is judged instead (a shaken photo is blurred everywhere).
-    region_small = gray_small if finding.partial else _crop_small(gray_small, dev, scale)
-    feats.sharpness = quality.edge_sharpness(region_small)
-    if quality.looks_blurry(feats.sharpness, gray_small):
+    blurry, feats.sharpness = quality.device_blurry(gray_small, dev.quad * scale, finding.partial)
+    if blurry:
         flags.append(ReasonCode.BLURRY)
     if min(dev.size) < quality.MIN_SCREEN_SHORT_SIDE:
         flags.append(ReasonCode.LOW_RESOLUTION)
@@ -180,11 +179,3 @@ def _case_attached(f: BackFeatures, face: FaceReading) -> bool:
 def _ordered(flags: list[ReasonCode]) -> list[ReasonCode]:
     order = list(ReasonCode)
     return sorted(set(flags), key=order.index)
-
-
-def _crop_small(gray_small: np.ndarray, region: Region, scale: float) -> np.ndarray:
-    quad = region.quad * scale
-    x0, y0 = np.floor(quad.min(axis=0)).astype(int)
-    x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
-    hh, ww = gray_small.shape[:2]
-    return gray_small[max(0, y0) : min(hh, y1), max(0, x0) : min(ww, x1)]

@@ -28,6 +28,9 @@ TEXTURE_STD = 3.0
 MIN_OUTLINE_SCORE = 0.25
 # Share of the device outline lying on the photo border above which it is cut (PARTIAL_FRAME).
 PARTIAL_TOUCH = 0.025
+# A straight sharp edge at least this share of the photo's short side long, ending at the
+# border, is a device side cut by the frame (when no closed outline was found).
+CUT_SIDE_LENGTH = 0.25
 # Fixed seed for k-means++ (see _foreground_mask).
 _KMEANS_SEED = 0x5EED
 
@@ -202,6 +205,9 @@ class DeviceFinding:
     screen: Region | None
     image_size: tuple[int, int]
     background_distance: float = 0.0  # how different the device is from the background
+    # Long straight sharp edges running into the photo border, counted when no outline was
+    # found: the sides of a device cut by the frame (wood grain is wavy, a hand is soft).
+    cut_sides: int = 0
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -438,6 +444,36 @@ def _edge_touch_near(blob: np.ndarray, edges: np.ndarray) -> float:
     return _blob_touching(hull, (h, w))
 
 
+def _cut_sides(small: np.ndarray) -> int:
+    """Straight sharp edges (Canny, Hough) longer than ``CUT_SIDE_LENGTH`` ending at the border.
+
+    On a background whose colour or texture hides the device's outline (a hand, wood
+    grain), its straight sides are still there: a crisp line running into the frame.
+    Blurred or dark photos have none.
+    """
+    gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (3, 3), 0)
+    edges = cv2.Canny(gray, 30, 70, L2gradient=True)
+    h, w = gray.shape
+    lines = cv2.HoughLinesP(
+        edges,
+        1,
+        np.pi / 180,
+        threshold=60,
+        minLineLength=round(CUT_SIDE_LENGTH * min(h, w)),
+        maxLineGap=4,
+    )
+    if lines is None:
+        return 0
+    m = max(6, round(min(h, w) * 0.02))
+
+    def at_border(x: int, y: int) -> bool:
+        return x < m or y < m or x > w - 1 - m or y > h - 1 - m
+
+    return sum(
+        1 for x1, y1, x2, y2 in lines.reshape(-1, 4) if at_border(x1, y1) or at_border(x2, y2)
+    )
+
+
 def _region(contour: np.ndarray, shape: tuple[int, int], scale: float) -> Region:
     quad = fit_quad(contour)
     quad_area = max(1.0, float(cv2.contourArea(quad.astype(np.float32))))
@@ -504,7 +540,8 @@ def find_device(
         # the border are the evidence.
         best = (0.0, edge_blob)
     if best is None:
-        finding.notes.append("no device outline")
+        finding.cut_sides = _cut_sides(small)
+        finding.notes.append(f"no device outline, {finding.cut_sides} cut sides")
         return finding
     blob = best[1]
     device = _region(blob, (h, w), scale)

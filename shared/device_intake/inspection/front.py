@@ -225,17 +225,16 @@ def _photo_flags(
     dev = finding.device
     has_id = bool(text.imeis) or text.serial is not None or bool(text.invalid_imei_rows)
     if dev is None:
-        if quality.edge_sharpness(gray_small) < quality.BLUR_EDGE_WHOLE:
+        if finding.cut_sides:
+            flags.append(ReasonCode.PARTIAL_FRAME)  # its straight sides run into the frame
+        elif quality.photo_blurry(gray_small):
             flags.append(ReasonCode.BLURRY)
         elif not has_id and ReasonCode.TOO_DARK not in flags:
             flags.append(ReasonCode.WRONG_SUBJECT)
         return flags
     if finding.partial:
         flags.append(ReasonCode.PARTIAL_FRAME)
-    # A device cut by the frame leaves too little outline in its crop to judge focus by:
-    # the whole photo is judged instead (a shaken photo is blurred everywhere).
-    region_small = gray_small if finding.partial else _crop_small(gray_small, dev, scale)
-    if quality.looks_blurry(quality.edge_sharpness(region_small), gray_small):
+    if quality.device_blurry(gray_small, dev.quad * scale, finding.partial)[0]:
         flags.append(ReasonCode.BLURRY)
     if min(dev.size) < quality.MIN_SCREEN_SHORT_SIDE:
         flags.append(ReasonCode.LOW_RESOLUTION)
@@ -256,14 +255,6 @@ def _photo_flags(
     elif not has_id and face.plain and not face.glowing:
         flags.append(ReasonCode.BACK_SIDE_SHOWN)
     return flags
-
-
-def _crop_small(gray_small: np.ndarray, region: Region, scale: float) -> np.ndarray:
-    quad = region.quad * scale
-    x0, y0 = np.floor(quad.min(axis=0)).astype(int)
-    x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
-    h, w = gray_small.shape[:2]
-    return gray_small[max(0, y0) : min(h, y1), max(0, x0) : min(w, x1)]
 
 
 _ORDER = list(ReasonCode)

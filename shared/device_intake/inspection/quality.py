@@ -22,6 +22,13 @@ BLUR_SHARPNESS = 60.0
 BLUR_EDGE = 0.08
 # The same for a whole photo in which no device was found (the background counts too).
 BLUR_EDGE_WHOLE = 0.14
+# The same with the full tonal range as contrast (see edge_sharpness): a photo in which no
+# device was found is BLURRY below either (dev sweep: blurred backs <= 0.098, the sharp
+# photos of a device that was not found >= 0.11 unless soft on the other measure too).
+BLUR_EDGE_FULL_RANGE = 0.104
+# A device cut by the frame is BLURRY when neither its crop nor the whole photo reaches
+# this (dev sweep: sharp partial backs >= 0.13 on the better of the two, blurred <= 0.13).
+BLUR_EDGE_PARTIAL = 0.12
 # Fewer pixels than this on the screen's short side cannot carry readable digits.
 MIN_SCREEN_SHORT_SIDE = 260
 # A whole photo smaller than this (long side) is LOW_RESOLUTION whatever it shows.
@@ -81,13 +88,17 @@ def sharpness(gray: np.ndarray, *, target_long_side: int = 640) -> float:
     return float(lap.var()) / (contrast * contrast) * 1000.0
 
 
-def edge_sharpness(gray: np.ndarray, *, target_long_side: int = 640) -> float:
+def edge_sharpness(
+    gray: np.ndarray, *, target_long_side: int = 640, full_range: bool = False
+) -> float:
     """Steepest edges relative to contrast, in the least sharp direction (0..~0.6).
 
     A crisp step rises over 1-2 px, so its gradient is about half the contrast; defocus of
     sigma px divides that by ~2.5 sigma. Motion blur only softens edges along its direction,
     hence the minimum over four directions. The region is resized to a fixed long side so
-    a device filling a 12 MP photo and one in a 2 MP photo compare.
+    a device filling a 12 MP photo and one in a 2 MP photo compare. ``full_range``: contrast
+    from the darkest to the brightest pixel instead of the 1st-99th percentiles (a few dark
+    camera lenses on a light back then count as contrast, not as a steep edge).
     """
     h, w = gray.shape[:2]
     if h < 16 or w < 16:
@@ -96,7 +107,7 @@ def edge_sharpness(gray: np.ndarray, *, target_long_side: int = 640) -> float:
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
     region = cv2.resize(gray, (round(w * scale), round(h * scale)), interpolation=interp)
     region = region.astype(np.float32)
-    lo, hi = np.percentile(region, (1, 99))
+    lo, hi = np.percentile(region, (0, 100) if full_range else (1, 99))
     contrast = float(hi - lo)
     if contrast < 10:
         return 0.0
@@ -155,3 +166,33 @@ def looks_blurry(device_edge: float, photo: np.ndarray) -> bool:
     if device_edge < BLUR_EDGE:
         return True
     return device_edge < BLUR_EDGE_WHOLE and edge_sharpness(photo) < BLUR_EDGE_WHOLE
+
+
+def crop_box(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The axis-aligned crop of ``gray`` round ``quad`` (clipped to the image)."""
+    x0, y0 = np.floor(quad.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
+    h, w = gray.shape[:2]
+    return gray[max(0, y0) : min(h, y1), max(0, x0) : min(w, x1)]
+
+
+def device_blurry(
+    gray_small: np.ndarray, quad_small: np.ndarray, partial: bool
+) -> tuple[bool, float]:
+    """BLURRY for a found device (quad in ``gray_small`` pixels), and its crop's sharpness.
+
+    A device cut by the frame shows little of its outline, and the rest of the photo may
+    be soft (a hand, a cloth): it is blurred only when neither has a crisp edge.
+    """
+    crop_edge = edge_sharpness(crop_box(gray_small, quad_small))
+    if partial:
+        return max(crop_edge, edge_sharpness(gray_small)) < BLUR_EDGE_PARTIAL, crop_edge
+    return looks_blurry(crop_edge, gray_small), crop_edge
+
+
+def photo_blurry(gray_small: np.ndarray) -> bool:
+    """BLURRY for a photo in which no device was found: judged on the whole photo."""
+    return (
+        edge_sharpness(gray_small) < BLUR_EDGE_WHOLE
+        or edge_sharpness(gray_small, full_range=True) < BLUR_EDGE_FULL_RANGE
+    )

@@ -113,3 +113,21 @@ def test_glowing_needs_a_bright_middle_in_black_glass() -> None:
     assert _reading(band_dark=0.9, band_mean=20, centre_mean=140).glowing
     assert not _reading(band_dark=0.95, band_mean=30, centre_mean=36).glowing  # black back
     assert not _reading(band_dark=0.0, band_mean=180, centre_mean=240).glowing  # white back
+
+
+@pytest.mark.parametrize("seed", [10, 25])
+def test_back_cut_by_the_frame_without_an_outline_is_partial_frame(seed: int) -> None:
+    # On a hand (10) or wood grain (25) no outline was found: WRONG_SUBJECT. Its straight
+    # sides still run into the frame.
+    assert _inspect("back_partial", seed).flags == ["PARTIAL_FRAME"]
+
+
+def test_back_cut_by_the_frame_on_a_soft_hand_is_not_blurry() -> None:
+    # The whole photo (mostly a defocused hand) was soft, the device's own edges are crisp.
+    assert _inspect("back_partial", 13).flags == ["PARTIAL_FRAME"]
+
+
+def test_blurred_back_whose_dark_lenses_look_crisp_is_blurry() -> None:
+    # Black camera lenses beyond the 1-99 % range made the whole photo look sharp:
+    # WRONG_SUBJECT. Against the full tonal range its steepest edge is soft.
+    assert _inspect("back_blurry", 26).flags == ["BLURRY"]
