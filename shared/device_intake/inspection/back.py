@@ -38,6 +38,12 @@ log = logging.getLogger(__name__)
 
 # Canny edge pixels per 1000 in the middle of a back below which there is no logo (a case).
 NO_LOGO = 2.2
+# Edges that start above this height (share of the back's length) belong to the camera
+# area (a case's cut-out, a camera module), not to a logo.
+LOGO_TOP = 0.36
+# Share of the middle's 8x8 grid that edges reach above which they are a case's grain
+# (dev: bare backs' logos <= 0.25, a dark grained case 0.84).
+GRAIN_SPREAD = 0.5
 # Long/short side ratio below which the object is two panels side by side (book case).
 BOOK_ASPECT = 1.2
 
@@ -50,31 +56,50 @@ class BackFeatures:
     streaks: int = 0
     sharpness: float = 0.0
     logo: float = 0.0
+    logo_spread: float = 0.0
 
 
-def logo_detail(gray: np.ndarray) -> float:
-    """Sharp detail in the middle of the back (logo, word mark): edge pixels per 1000.
+def logo_detail(gray: np.ndarray) -> tuple[float, float]:
+    """Sharp detail in the middle of the back (logo, word mark): edge pixels per 1000, and
+    the share of an 8x8 grid over that middle the detail reaches.
 
     Every bare back carries a logo or word mark between the camera and the bottom; an
     opaque case covers it with a uniform surface. Glare and lighting gradients are soft,
-    so they produce no Canny edges at these thresholds.
+    so they produce no Canny edges at these thresholds. Edges that reach up towards the
+    camera (a case's camera cut-out, a tablet's camera module) are not the logo. A logo is
+    compact; a case's grain, stretched on a dark case, covers the whole middle.
     """
     h, w = gray.shape[:2]
     # From 0.42 h: a tablet's camera cut-out reaches ~0.4 h; logos sit at 0.5 h or 0.72 h.
-    region = gray[int(h * 0.42) : int(h * 0.78), int(w * 0.3) : int(w * 0.7)]
-    if region.size == 0:
-        return 0.0
-    region = cv2.GaussianBlur(region, (3, 3), 0).astype(np.float32)
+    top, bottom = int(h * 0.42), int(h * 0.78)
+    band = gray[:bottom, int(w * 0.3) : int(w * 0.7)]
+    if band.shape[0] <= top or band.shape[1] < 8:
+        return 0.0, 0.0
+    band = cv2.GaussianBlur(band, (3, 3), 0).astype(np.float32)
+    region = band[top:]
     # A black phone's logo is only ~20 grey levels above its body: stretch dim regions
     # (at most 3x, so that sensor noise on a plain case stays below the thresholds).
     lo, hi = np.percentile(region, (1, 99))
     if float(np.median(region)) < 70:
         gain = min(3.0, 120.0 / max(1.0, float(hi - lo)))
-        stretched = np.clip((region - lo) * gain, 0, 255).astype(np.uint8)
+        stretched = np.clip((band - lo) * gain, 0, 255).astype(np.uint8)
     else:
-        stretched = region.astype(np.uint8)
+        stretched = band.astype(np.uint8)
     edges = cv2.Canny(stretched, 25, 60, L2gradient=True)
-    return 1000.0 * float(np.count_nonzero(edges)) / float(region.size)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(edges, connectivity=8)
+    reach = int(h * LOGO_TOP)
+    keep = np.zeros(n, bool)
+    keep[1:] = stats[1:, cv2.CC_STAT_TOP] >= reach  # starts below the camera area
+    logo = (keep[labels] & (edges > 0))[top:]
+    if not logo.any():
+        return 0.0, 0.0
+    rh, rw = logo.shape
+    cells = [
+        logo[i * rh // 8 : (i + 1) * rh // 8, j * rw // 8 : (j + 1) * rw // 8].any()
+        for i in range(8)
+        for j in range(8)
+    ]
+    return 1000.0 * float(np.count_nonzero(logo)) / float(logo.size), sum(cells) / 64.0
 
 
 def glare_streaks(gray: np.ndarray) -> int:
@@ -100,10 +125,12 @@ def glare_streaks(gray: np.ndarray) -> int:
 def measure(face: np.ndarray, region: Region) -> BackFeatures:
     """Case signals on the upright rectified device (``device.upright_face``)."""
     gray = cv2.cvtColor(face, cv2.COLOR_BGR2GRAY)
+    logo, spread = logo_detail(gray)
     return BackFeatures(
         aspect=region.aspect,
         streaks=glare_streaks(gray),
-        logo=logo_detail(gray),
+        logo=logo,
+        logo_spread=spread,
     )
 
 
@@ -173,6 +200,8 @@ def _case_attached(f: BackFeatures, face: FaceReading) -> bool:
         return True  # a rim inside the outline on every side: the case's edge round the phone
     if face.detail >= PLAIN_FACE_DETAIL:
         return True  # grain all over (leather, fabric): a bare back is smooth glass or metal
+    if f.logo_spread >= GRAIN_SPREAD:
+        return True  # a dark case's grain, stretched, covers the whole middle
     return f.logo < NO_LOGO  # opaque case: no logo or word mark in the middle
 
 

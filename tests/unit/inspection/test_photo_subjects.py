@@ -131,3 +131,19 @@ def test_blurred_back_whose_dark_lenses_look_crisp_is_blurry() -> None:
     # Black camera lenses beyond the 1-99 % range made the whole photo look sharp:
     # WRONG_SUBJECT. Against the full tonal range its steepest edge is soft.
     assert _inspect("back_blurry", 26).flags == ["BLURRY"]
+
+
+@pytest.mark.parametrize("seed", [2, 22])
+def test_opaque_case_whose_camera_cut_out_reaches_the_middle_is_a_case(seed: int) -> None:
+    # The cut-out's edges reached the logo area and passed for a logo: no flag.
+    assert _inspect("back_case", seed).flags == ["CASE_ATTACHED"]
+
+
+def test_dark_grained_case_is_a_case() -> None:
+    # Stretched to find a black phone's logo, the grain covered the middle with edges.
+    assert _inspect("back_case", 12).flags == ["CASE_ATTACHED"]
+
+
+def test_black_bare_back_whose_logo_starts_above_the_middle_is_bare() -> None:
+    # Its logo crosses the top of the measured area; it must still count as a logo.
+    assert _inspect("back_photo", 6).flags == []
