@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
+import cv2
 import numpy as np
 from PIL import ExifTags, Image, ImageFile, ImageOps
 
@@ -245,14 +246,18 @@ def _load_raster(data: bytes, fmt: DocumentFormat, limits: LoadLimits) -> Loaded
             im.seek(0)
             im.load()
             exif = _camera_exif(im)
-            upright = ImageOps.exif_transpose(im)
+            # exif_transpose copies the picture even when it is already upright (~30 ms
+            # on 12 MP): only call it when there is something to turn.
+            turned = im.getexif().get(_ORIENTATION, 1) not in (1, None)
+            upright = ImageOps.exif_transpose(im) if turned else im
             rgb = _to_rgb(upright)
         except Image.DecompressionBombError as exc:
             raise DocumentRejected(ReasonCode.FILE_TOO_LARGE, "decompression bomb") from exc
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
             # Truncated data ("image file is truncated"), broken Huffman tables, bad chunks.
             raise DocumentRejected(ReasonCode.CORRUPT_FILE, type(exc).__name__) from exc
-    bgr = np.ascontiguousarray(np.asarray(rgb, dtype=np.uint8)[:, :, ::-1])
+        # Inside the ``with``: ``rgb`` may be the opened image itself (no copy was needed).
+        bgr = cv2.cvtColor(np.asarray(rgb, dtype=np.uint8), cv2.COLOR_RGB2BGR)
     return LoadedDocument(
         image=bgr,
         pages=[bgr],
@@ -275,12 +280,13 @@ def _to_rgb(im: Image.Image) -> Image.Image:
         # 16-bit PNGs: scale to 8 bit instead of clipping everything to white.
         arr = np.asarray(im, dtype=np.uint32) >> 8
         return Image.fromarray(arr.astype(np.uint8), "L").convert("RGB")
-    return im.convert("RGB")
+    return im if im.mode == "RGB" else im.convert("RGB")
 
 
 # Tags worth keeping: camera identity (screenshot vs photo), capture time and exposure.
 # Make, Model, Software, DateTime, Orientation.
 _EXIF_KEEP_BASE = {0x010F, 0x0110, 0x0131, 0x0132, 0x0112}
+_ORIENTATION = 0x0112
 _GPS_IFD = 0x8825
 _EXIF_IFD = 0x8769
 _MAKER_NOTE = 0x927C
