@@ -274,7 +274,8 @@ def _foreground_mask(small: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         if len(members) < 0.1 * len(sample_small):
             continue  # a minor mode is likely the device itself crossing the border
         spread = float(np.median(np.linalg.norm(members - centre, axis=1)))
-        d = np.linalg.norm(lab - centre, axis=2) / max(6.0, 3.0 * spread)
+        diff = lab - centre
+        d = np.sqrt(np.einsum("ijk,ijk->ij", diff, diff)) / max(6.0, 3.0 * spread)
         dist = np.minimum(dist, d)
         per_mode.append((d > 2.0).astype(np.uint8) * 255)
     mask = (dist > 2.0).astype(np.uint8) * 255

@@ -23,6 +23,7 @@ from device_intake.inspection.identifiers import (
     serial_from,
 )
 from device_intake.inspection.ocr import DIGITS_WHITELIST, OcrEngine, OcrLine
+from device_intake.inspection.quality import median_u8
 
 LAYOUT_TEXT_HEIGHT = 22.0  # px, median glyph height for the layout pass (speed vs. accuracy)
 ROW_TEXT_HEIGHT = 38.0  # px, glyph height for the single-row re-read
@@ -62,7 +63,7 @@ class ScreenText:
 
 def normalise_polarity(gray: np.ndarray) -> np.ndarray:
     """Dark text on a light background (dark-mode screens are inverted)."""
-    return 255 - gray if float(np.median(gray)) < 110 else gray
+    return 255 - gray if median_u8(gray) < 110 else gray
 
 
 def estimate_text_height(gray: np.ndarray) -> float:

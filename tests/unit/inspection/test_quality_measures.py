@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 from device_intake.inspection import quality
 
 
@@ -55,3 +56,27 @@ def test_downscale_never_upscales() -> None:
     assert quality.downscale(img, 1000) == (img, 1.0) or quality.downscale(img, 1000)[1] == 1.0
     small, s = quality.downscale(np.zeros((4032, 3024, 3), np.uint8), 1000)
     assert max(small.shape[:2]) == 1000 and abs(s - 1000 / 4032) < 1e-9
+
+
+def test_median_u8_equals_numpy_median_for_odd_and_even_counts() -> None:
+    from device_intake.inspection.quality import median_u8
+
+    rng = np.random.default_rng(1)
+    for n in (1, 2, 3, 4, 101, 1000):
+        for low, high in ((0, 256), (100, 103)):  # spread out, and many ties
+            values = rng.integers(low, high, (n, 1), dtype=np.uint8)
+            assert median_u8(values) == float(np.median(values))
+
+
+def test_downscale_of_a_12mp_photo_matches_a_direct_area_resize() -> None:
+    from device_intake.inspection.quality import downscale
+
+    rng = np.random.default_rng(2)
+    noise = rng.integers(0, 256, (4032, 3024, 3), dtype=np.uint8)
+    image = cv2.GaussianBlur(noise, (0, 0), 6)  # detail at a camera photo's scale
+    small, scale = downscale(image, 1000)
+    assert small.shape == (1000, 750, 3)
+    assert scale == pytest.approx(1000 / 4032)
+    direct = cv2.resize(image, (750, 1000), interpolation=cv2.INTER_AREA)
+    # Two area steps average the same pixels up to rounding.
+    assert np.abs(small.astype(int) - direct.astype(int)).mean() < 1.0
