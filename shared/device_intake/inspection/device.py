@@ -446,7 +446,9 @@ def _edge_touch_near(blob: np.ndarray, edges: np.ndarray) -> float:
 
 
 def _cut_sides(small: np.ndarray) -> int:
-    """Straight sharp edges (Canny, Hough) longer than ``CUT_SIDE_LENGTH`` ending at the border.
+    """Straight sharp edges (Canny, Hough) longer than ``CUT_SIDE_LENGTH`` that run into the
+    photo border, directly or through the edge chain they belong to (a rounded corner and
+    a short side reaching the frame).
 
     On a background whose colour or texture hides the device's outline (a hand, wood
     grain), its straight sides are still there: a crisp line running into the frame.
@@ -466,13 +468,15 @@ def _cut_sides(small: np.ndarray) -> int:
     if lines is None:
         return 0
     m = max(6, round(min(h, w) * 0.02))
-
-    def at_border(x: int, y: int) -> bool:
-        return x < m or y < m or x > w - 1 - m or y > h - 1 - m
-
-    return sum(
-        1 for x1, y1, x2, y2 in lines.reshape(-1, 4) if at_border(x1, y1) or at_border(x2, y2)
-    )
+    _, chains = cv2.connectedComponents(cv2.dilate(edges, np.ones((3, 3), np.uint8)))
+    band = np.ones((h, w), bool)
+    band[m : h - m, m : w - m] = False
+    at_border = set(np.unique(chains[band & (chains > 0)]).tolist())
+    count = 0
+    for x1, y1, x2, y2 in lines.reshape(-1, 4):
+        if band[y1, x1] or band[y2, x2] or chains[(y1 + y2) // 2, (x1 + x2) // 2] in at_border:
+            count += 1
+    return count
 
 
 def _region(contour: np.ndarray, shape: tuple[int, int], scale: float) -> Region:
