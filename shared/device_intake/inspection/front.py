@@ -234,7 +234,8 @@ def _photo_flags(
         return flags
     if finding.partial:
         flags.append(ReasonCode.PARTIAL_FRAME)
-    if quality.device_blurry(gray_small, dev.quad * scale, finding.partial)[0]:
+    blurry, crop_edge = quality.device_blurry(gray_small, dev.quad * scale, finding.partial)
+    if blurry or (not finding.partial and crop_edge < quality.BLUR_EDGE_FRONT):
         flags.append(ReasonCode.BLURRY)
     if min(dev.size) < quality.MIN_SCREEN_SHORT_SIDE:
         flags.append(ReasonCode.LOW_RESOLUTION)

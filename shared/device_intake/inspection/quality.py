@@ -20,6 +20,10 @@ DARK_P99 = 90.0
 BLUR_SHARPNESS = 60.0
 # Edge steepness (see :func:`edge_sharpness`) below which a photo is BLURRY.
 BLUR_EDGE = 0.08
+# A front's device crop carries the screen's text and the glass edge: below this it is
+# BLURRY (dev sweep: every sharp front, a back in the front slot included, >= 0.21;
+# blurred fronts whose outline was still found <= 0.17). A plain back needs BLUR_EDGE.
+BLUR_EDGE_FRONT = 0.19
 # The same for a whole photo in which no device was found (the background counts too).
 BLUR_EDGE_WHOLE = 0.14
 # The same with the full tonal range as contrast (see edge_sharpness): a photo in which no

@@ -147,3 +147,10 @@ def test_dark_grained_case_is_a_case() -> None:
 def test_black_bare_back_whose_logo_starts_above_the_middle_is_bare() -> None:
     # Its logo crosses the top of the measured area; it must still count as a logo.
     assert _inspect("back_photo", 6).flags == []
+
+
+@pytest.mark.parametrize("seed", [46, 68])
+def test_defocused_front_whose_outline_is_found_is_blurry_not_a_back(seed: int) -> None:
+    # Defocus erased the screen's text; the crop passed the back's blur limit, and the
+    # plain face read as a back: BACK_SIDE_SHOWN.
+    assert _inspect("front_blurry", seed).flags == ["BLURRY"]
