@@ -306,11 +306,22 @@ def remove_rules(gray: np.ndarray, text_px: float = TARGET_TEXT_PX) -> np.ndarra
     closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
     long_run = max(40, gray.shape[1] // 5)
     rules = cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones((1, long_run), np.uint8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(rules)
+    if cv2.countNonZero(rules) == 0:
+        return gray
+    # Label the rules on a copy pooled 4:1 along x: a rule is at least 40 px long and
+    # rows keep their full resolution (thickness is the test), but a quarter of the
+    # pixels is scanned (the full-page labelling cost ~25 ms on a 3.5 MP page).
+    pool = 4
+    rw = rules.shape[1]
+    # Max over each group of 4 columns: dilate rightwards, keep every 4th column.
+    grown = cv2.dilate(rules, np.ones((1, pool), np.uint8), anchor=(0, 0))
+    pooled = np.ascontiguousarray(grown[:, ::pool])
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(pooled)
     band = max(3, int(text_px * 0.2))
     thin = []
     for i in range(1, n):
         x, y, w, h = stats[i, :4]
+        x, w = x * pool, w * pool
         if h > max(4.0, text_px * 0.3):
             continue
         # The top strokes of a row of digits also close into a long thin run; a rule has
@@ -321,9 +332,10 @@ def remove_rules(gray: np.ndarray, text_px: float = TARGET_TEXT_PX) -> np.ndarra
             thin.append(i)
     if not thin:
         return gray
-    mask = cv2.dilate(
-        np.where(np.isin(labels, thin), 255, 0).astype(np.uint8), np.ones((3, 3), np.uint8)
-    )
+    keep = np.zeros(n, bool)
+    keep[thin] = True
+    on_rule = np.repeat(keep[labels], pool, axis=1)[:, :rw] & (rules > 0)
+    mask = cv2.dilate(on_rule.astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
     out = gray.copy()
     out[mask > 0] = 255
     return out
