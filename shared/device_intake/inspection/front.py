@@ -234,8 +234,9 @@ def _photo_flags(
         return flags
     if finding.partial:
         flags.append(ReasonCode.PARTIAL_FRAME)
-    blurry, crop_edge = quality.device_blurry(gray_small, dev.quad * scale, finding.partial)
-    if blurry or (not finding.partial and crop_edge < quality.BLUR_EDGE_FRONT):
+    if quality.device_blurry(
+        gray_small, dev.quad * scale, finding.partial, crop_limit=quality.BLUR_EDGE_FRONT
+    )[0]:
         flags.append(ReasonCode.BLURRY)
     if min(dev.size) < quality.MIN_SCREEN_SHORT_SIDE:
         flags.append(ReasonCode.LOW_RESOLUTION)

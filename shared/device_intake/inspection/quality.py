@@ -196,17 +196,19 @@ def crop_box(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
 
 
 def device_blurry(
-    gray_small: np.ndarray, quad_small: np.ndarray, partial: bool
+    gray_small: np.ndarray, quad_small: np.ndarray, partial: bool, crop_limit: float = BLUR_EDGE
 ) -> tuple[bool, float]:
     """BLURRY for a found device (quad in ``gray_small`` pixels), and its crop's sharpness.
 
-    A device cut by the frame shows little of its outline, and the rest of the photo may
-    be soft (a hand, a cloth): it is blurred only when neither has a crisp edge.
+    ``crop_limit``: the crop's sharpness below which it is blurred whatever the photo
+    (``BLUR_EDGE`` for a plain back, ``BLUR_EDGE_FRONT`` for a screen). A device cut by the
+    frame shows little of its outline, and the rest of the photo may be soft (a hand, a
+    cloth): it is blurred only when neither has a crisp edge.
     """
     crop_edge = edge_sharpness(crop_box(gray_small, quad_small))
     if partial:
         return max(crop_edge, edge_sharpness(gray_small)) < BLUR_EDGE_PARTIAL, crop_edge
-    return looks_blurry(crop_edge, gray_small), crop_edge
+    return crop_edge < crop_limit or looks_blurry(crop_edge, gray_small), crop_edge
 
 
 def photo_blurry(gray_small: np.ndarray) -> bool:
