@@ -145,7 +145,9 @@ def test_screenshot_front_photo_shows_the_defect_and_a_reupload_clears_it(
 
     page = new_page(phone_context)
     _open_as_subscriber(page, stack, token)
-    page.click(f"#registration-list li[data-id='{reg['id']}'] >> text=確認")
+    # The 確認 link itself: a bare text=確認 also matches the status badge 写真を確認中 while
+    # the back is being inspected, and a click on the badge goes nowhere.
+    page.click(f"#registration-list li[data-id='{reg['id']}'] >> a:text-is('確認')")
     page.wait_for_selector("#document-front")
     prefix = f"doc-{reg['id']}-front"
     page.set_input_files(f"#{prefix}-file", str(screenshot.path))
