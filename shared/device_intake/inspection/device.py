@@ -282,11 +282,16 @@ def _foreground_mask(small: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     return mask, per_mode if len(per_mode) > 1 else []
 
 
-def _strong_edges(small: np.ndarray) -> np.ndarray:
-    """Sharp edges only: a device's outline is a crisp step, shadows and hands are soft."""
+def _sharp_edges(small: np.ndarray) -> np.ndarray:
+    """Sharp edges only (thin Canny lines): a device's outline is a crisp step, shadows and
+    hands are soft."""
     gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (3, 3), 0)
-    edges = cv2.Canny(gray, 30, 70, L2gradient=True)
-    return cv2.dilate(edges, np.ones((5, 5), np.uint8))
+    return cv2.Canny(gray, 30, 70, L2gradient=True)
+
+
+def _strong_edges(sharp: np.ndarray) -> np.ndarray:
+    """:func:`_sharp_edges` widened by 2 px, so an outline fitted to a blob lands on them."""
+    return cv2.dilate(sharp, np.ones((5, 5), np.uint8))
 
 
 def _edge_support(poly: np.ndarray, edges: np.ndarray) -> float:
@@ -445,18 +450,16 @@ def _edge_touch_near(blob: np.ndarray, edges: np.ndarray) -> float:
     return _blob_touching(hull, (h, w))
 
 
-def _cut_sides(small: np.ndarray) -> int:
+def _cut_sides(edges: np.ndarray) -> int:
     """Straight sharp edges (Canny, Hough) longer than ``CUT_SIDE_LENGTH`` that run into the
     photo border, directly or through the edge chain they belong to (a rounded corner and
     a short side reaching the frame).
 
     On a background whose colour or texture hides the device's outline (a hand, wood
     grain), its straight sides are still there: a crisp line running into the frame.
-    Blurred or dark photos have none.
+    Blurred or dark photos have none. ``edges``: :func:`_sharp_edges` of the photo.
     """
-    gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (3, 3), 0)
-    edges = cv2.Canny(gray, 30, 70, L2gradient=True)
-    h, w = gray.shape
+    h, w = edges.shape
     lines = cv2.HoughLinesP(
         edges,
         1,
@@ -505,7 +508,8 @@ def find_device(
         small, scale = downscale(image, GEOMETRY_LONG_SIDE)
     h, w = small.shape[:2]
     finding = DeviceFinding(device=None, screen=None, image_size=(full_w, full_h))
-    edges = _strong_edges(small)
+    sharp = _sharp_edges(small)
+    edges = _strong_edges(sharp)
     best: tuple[float, np.ndarray] | None = None
     edge_touch = 0.0
     edge_blob = None
@@ -545,7 +549,7 @@ def find_device(
         # the border are the evidence.
         best = (0.0, edge_blob)
     if best is None:
-        finding.cut_sides = _cut_sides(small)
+        finding.cut_sides = _cut_sides(sharp)
         finding.notes.append(f"no device outline, {finding.cut_sides} cut sides")
         return finding
     blob = best[1]

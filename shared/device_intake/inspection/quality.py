@@ -16,8 +16,6 @@ import numpy as np
 DARK_MEAN = 55.0
 # 99th percentile luminance: a dark photo has nothing bright at all.
 DARK_P99 = 90.0
-# Sharpness (normalised variance of Laplacian, see :func:`sharpness`) below which BLURRY.
-BLUR_SHARPNESS = 60.0
 # Edge steepness (see :func:`edge_sharpness`) below which a photo is BLURRY.
 BLUR_EDGE = 0.08
 # A front's device crop carries the screen's text and the glass edge: below this it is
@@ -65,31 +63,6 @@ def brightness(gray: np.ndarray) -> Brightness:
         p50=float(np.searchsorted(cdf, 0.50)),
         p99=float(np.searchsorted(cdf, 0.99)),
     )
-
-
-def sharpness(gray: np.ndarray, *, target_long_side: int = 640) -> float:
-    """Variance of the Laplacian after resizing the region to a fixed scale.
-
-    Resizing first makes the number comparable between a 12 MP photo and a 1 MP one (the
-    raw variance grows with resolution). The result is divided by the region's contrast
-    (std of intensities) squared x 1000 so that a dim but sharp photo is not called
-    blurry: focus, not exposure, is what this measures.
-    """
-    h, w = gray.shape[:2]
-    if h < 8 or w < 8:
-        return 0.0
-    scale = target_long_side / max(h, w)
-    if scale < 1.0:
-        region = cv2.resize(
-            gray, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA
-        )
-    else:
-        region = gray
-    lap = cv2.Laplacian(region, cv2.CV_32F, ksize=3)
-    contrast = float(region.std())
-    if contrast < 1.0:
-        return 0.0
-    return float(lap.var()) / (contrast * contrast) * 1000.0
 
 
 def edge_sharpness(
