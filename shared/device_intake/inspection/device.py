@@ -31,6 +31,11 @@ PARTIAL_TOUCH = 0.025
 # A straight sharp edge at least this share of the photo's short side long, ending at the
 # border, is a device side cut by the frame (when no closed outline was found).
 CUT_SIDE_LENGTH = 0.25
+# A bigger outline wins over one inside it (a box round its printed phone, a phone round
+# its screen) unless the big one runs into the frame, the inner one does not, and the
+# inner one's support x fill² is better by this much: then the big one is the device
+# merged with something of its colour that goes on out of the picture (a hand).
+OUTLINE_MARGIN = 0.15
 # Fixed seed for k-means++ (see _foreground_mask).
 _KMEANS_SEED = 0x5EED
 
@@ -511,13 +516,14 @@ def find_device(
     sharp = _sharp_edges(small)
     edges = _strong_edges(sharp)
     best: tuple[float, np.ndarray] | None = None
+    outlines: list[tuple[float, float, float, np.ndarray]] = []  # score, quality, touch, blob
     edge_touch = 0.0
     edge_blob = None
     # Masks against one background mode alone are a fallback for a device whose own
     # colour was sampled on the border (cut by the frame): they are tried only when no
     # outline was found against the whole background.
     for name, mask in _candidate_masks(small, edges):
-        if best is not None and name.startswith("colour-mode"):
+        if outlines and name.startswith("colour-mode"):
             break
         blob = _best_blob(mask, 0.03)
         if blob is None:
@@ -536,14 +542,15 @@ def find_device(
         quad_area = max(1.0, float(cv2.contourArea(quad)))
         fill = min(1.0, float(cv2.contourArea(blob)) / quad_area)
         quality_score = support * fill**2
-        finding.notes.append(f"{name}: support={support:.2f} fill={fill:.2f}")
+        finding.notes.append(f"{name}: support={support:.2f} fill={fill:.2f} touch={touch:.2f}")
         if quality_score < MIN_OUTLINE_SCORE:
             continue
         # Among well-supported outlines the biggest wins: a phone printed on a box, or the
         # screen inside a phone, is also a good quad but the object is the outer one.
         score = quad_area * (1.0 if quality_score >= 0.45 else 0.5)
-        if best is None or score > best[0]:
-            best = (score, blob)
+        outlines.append((score, quality_score, touch, blob))
+    if outlines:
+        best = _choose_outline(outlines)
     if best is None and edge_blob is not None and edge_touch >= 0.08:
         # A device cut by the frame has no closed outline; its sharp edges running into
         # the border are the evidence.
@@ -560,6 +567,36 @@ def find_device(
     finding.device = device
     finding.screen = _find_screen(small, blob, scale)
     return finding
+
+
+def _choose_outline(
+    outlines: list[tuple[float, float, float, np.ndarray]],
+) -> tuple[float, np.ndarray]:
+    """The biggest well-supported outline, unless it runs into the frame and an outline
+    inside it that does not is much better supported (``OUTLINE_MARGIN``): a colour blob
+    that merged the device with a hand of the same colour is big, reaches the border with
+    the arm and follows the device's edges only in part.
+
+    ``outlines``: (score, support x fill², share of the outline on the border, blob)."""
+    score, quality_score, touch, blob = max(outlines, key=lambda o: o[0])
+    if touch > 0:
+        hull = cv2.convexHull(blob)
+        inner = [
+            o
+            for o in outlines
+            if o[2] == 0 and o[1] >= quality_score + OUTLINE_MARGIN and _centre_inside(o[3], hull)
+        ]
+        if inner:
+            score, _, _, blob = max(inner, key=lambda o: o[1])
+    return score, blob
+
+
+def _centre_inside(blob: np.ndarray, hull: np.ndarray) -> bool:
+    m = cv2.moments(blob)
+    if m["m00"] <= 0:
+        return False
+    centre = (m["m10"] / m["m00"], m["m01"] / m["m00"])
+    return cv2.pointPolygonTest(hull, centre, False) >= 0
 
 
 def _find_screen(small: np.ndarray, device_contour: np.ndarray, scale: float) -> Region | None:

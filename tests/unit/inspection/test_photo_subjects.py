@@ -154,3 +154,14 @@ def test_defocused_front_whose_outline_is_found_is_blurry_not_a_back(seed: int) 
     # Defocus erased the screen's text; the crop passed the back's blur limit, and the
     # plain face read as a back: BACK_SIDE_SHOWN.
     assert _inspect("front_blurry", seed).flags == ["BLURRY"]
+
+
+def test_beige_phone_on_a_hand_is_read_from_its_own_outline() -> None:
+    # Benchmark dev-166: the colour blob merged the phone with the hand (both beige) and,
+    # being the bigger outline, won over the phone's own sharp outline; the screen was
+    # rectified askew and only IMEI2 was read.
+    case = generate(CaseSpec("front_photo", "dev"), 166)
+    doc = load_document(case.data, filename=case.filename, content_type=case.content_type)
+    result = inspect_front(doc, _engine())
+    assert result.fields.imei == case.label["fields"]["imei"] == "353841086254067"
+    assert result.flags == []
