@@ -294,6 +294,13 @@ def _sharp_edges(small: np.ndarray) -> np.ndarray:
     return cv2.Canny(gray, 30, 70, L2gradient=True)
 
 
+def _colour_edges(small: np.ndarray) -> np.ndarray:
+    """Sharp edges in any colour channel, widened like :func:`_strong_edges`: a red back on
+    a grey table of the same brightness has no grey-level edge, only a colour one."""
+    blurred = cv2.GaussianBlur(small, (3, 3), 0)
+    return _strong_edges(cv2.Canny(blurred, 30, 70, L2gradient=True))
+
+
 def _strong_edges(sharp: np.ndarray) -> np.ndarray:
     """:func:`_sharp_edges` widened by 2 px, so an outline fitted to a blob lands on them."""
     return cv2.dilate(sharp, np.ones((5, 5), np.uint8))
@@ -515,16 +522,21 @@ def find_device(
     finding = DeviceFinding(device=None, screen=None, image_size=(full_w, full_h))
     sharp = _sharp_edges(small)
     edges = _strong_edges(sharp)
+    outline_edges = _colour_edges(small)
     best: tuple[float, np.ndarray] | None = None
     outlines: list[tuple[float, float, float, np.ndarray]] = []  # score, quality, touch, blob
     edge_touch = 0.0
     edge_blob = None
     # Masks against one background mode alone are a fallback for a device whose own
     # colour was sampled on the border (cut by the frame): they are tried only when no
-    # outline was found against the whole background.
+    # outline was found against the whole background; then every mode's mask competes.
+    primary_found: bool | None = None
     for name, mask in _candidate_masks(small, edges):
-        if outlines and name.startswith("colour-mode"):
-            break
+        if name.startswith("colour-mode"):
+            if primary_found is None:
+                primary_found = bool(outlines)
+            if primary_found:
+                break
         blob = _best_blob(mask, 0.03)
         if blob is None:
             continue
@@ -538,7 +550,11 @@ def find_device(
             edge_touch = touch
             edge_blob = blob
         quad = fit_quad(blob)
-        support = _edge_support(cv2.approxPolyDP(cv2.convexHull(blob), 2.0, True), edges)
+        # A colour blob's boundary is a colour step: measure it on the colour edges.
+        support = _edge_support(
+            cv2.approxPolyDP(cv2.convexHull(blob), 2.0, True),
+            outline_edges if "colour" in name else edges,
+        )
         quad_area = max(1.0, float(cv2.contourArea(quad)))
         fill = min(1.0, float(cv2.contourArea(blob)) / quad_area)
         quality_score = support * fill**2

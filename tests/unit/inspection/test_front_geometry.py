@@ -25,7 +25,9 @@ def test_order_quad_handles_a_quad_rotated_by_45_degrees() -> None:
     assert len({tuple(p) for p in ordered.tolist()}) == 4
 
 
-def _rounded_phone(canvas: np.ndarray, quad: np.ndarray) -> None:
+def _rounded_phone(
+    canvas: np.ndarray, quad: np.ndarray, colour: tuple[int, int, int] = (20, 20, 22)
+) -> None:
     body = np.zeros((820, 400), np.uint8)
     cv2.rectangle(body, (50, 0), (350, 820), 255, -1)
     cv2.rectangle(body, (0, 50), (400, 770), 255, -1)
@@ -34,7 +36,7 @@ def _rounded_phone(canvas: np.ndarray, quad: np.ndarray) -> None:
     src = np.array([[0, 0], [400, 0], [400, 820], [0, 820]], np.float32)
     m = cv2.getPerspectiveTransform(src, quad)
     mask = cv2.warpPerspective(body, m, (canvas.shape[1], canvas.shape[0]))
-    canvas[mask > 127] = (20, 20, 22)
+    canvas[mask > 127] = colour
 
 
 def test_fit_quad_recovers_corners_of_a_rounded_rectangle_in_perspective() -> None:
@@ -104,3 +106,16 @@ def test_find_device_does_not_depend_on_what_was_inspected_before() -> None:
         assert found.device is not None
         findings.append((found.device.quad.round(1).tolist(), found.background_distance))
     assert all(f == findings[0] for f in findings[1:])
+
+
+def test_find_device_outlines_a_red_phone_on_a_grey_of_the_same_brightness() -> None:
+    # BGR (50, 40, 180) and (83, 83, 83) have the same grey level: only colour edges show
+    # the outline, and the colour blob must not be judged on grey-level edges alone.
+    canvas = np.full((1000, 800, 3), 83, np.uint8)
+    truth = np.array([[200, 120], [600, 150], [620, 880], [180, 860]], np.float32)
+    _rounded_phone(canvas, truth, colour=(50, 40, 180))
+    noise = np.random.default_rng(3).normal(0, 2, canvas.shape)
+    canvas = np.clip(canvas + noise, 0, 255).astype(np.uint8)
+    finding = find_device(canvas)
+    assert finding.device is not None and not finding.partial
+    assert np.abs(finding.device.quad - truth).max() < 15

@@ -165,3 +165,16 @@ def test_beige_phone_on_a_hand_is_read_from_its_own_outline() -> None:
     result = inspect_front(doc, _engine())
     assert result.fields.imei == case.label["fields"]["imei"] == "353841086254067"
     assert result.flags == []
+
+
+def test_red_back_over_a_pink_hand_is_found_whole_and_keeps_its_logo() -> None:
+    # Red and the grey background have the same grey level: the grey-level outline support
+    # of the (right) colour blob was 0.37, a cluster of edges on the lower half won, and
+    # the logo fell outside it: CASE_ATTACHED.
+    assert _inspect("back_photo", 0).flags == []
+
+
+def test_book_case_is_still_found_by_the_second_background_mode() -> None:
+    # The first mode's weak outline must not stop the search before the second mode's
+    # whole open book (found while measuring colour edges for the test above).
+    assert _inspect("back_case", 0).flags == ["CASE_ATTACHED"]
