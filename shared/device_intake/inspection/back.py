@@ -59,7 +59,7 @@ class BackFeatures:
     logo_spread: float = 0.0
 
 
-def logo_detail(gray: np.ndarray) -> tuple[float, float]:
+def logo_detail(gray: np.ndarray, face: np.ndarray | None = None) -> tuple[float, float]:
     """Sharp detail in the middle of the back (logo, word mark): edge pixels per 1000, and
     the share of an 8x8 grid over that middle the detail reaches.
 
@@ -83,9 +83,15 @@ def logo_detail(gray: np.ndarray) -> tuple[float, float]:
     if float(np.median(region)) < 70:
         gain = min(3.0, 120.0 / max(1.0, float(hi - lo)))
         stretched = np.clip((band - lo) * gain, 0, 255).astype(np.uint8)
+        edges = cv2.Canny(stretched, 25, 60, L2gradient=True)
     else:
-        stretched = band.astype(np.uint8)
-    edges = cv2.Canny(stretched, 25, 60, L2gradient=True)
+        edges = cv2.Canny(band.astype(np.uint8), 25, 60, L2gradient=True)
+        if face is not None:
+            # A word mark in a lighter shade of a saturated colour (red on red) differs
+            # from the body more in one channel than in grey level.
+            colour = face[:bottom, int(w * 0.3) : int(w * 0.7)]
+            colour = cv2.GaussianBlur(colour, (3, 3), 0)
+            edges |= cv2.Canny(colour, 25, 60, L2gradient=True)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(edges, connectivity=8)
     reach = int(h * LOGO_TOP)
     keep = np.zeros(n, bool)
@@ -125,7 +131,7 @@ def glare_streaks(gray: np.ndarray) -> int:
 def measure(face: np.ndarray, region: Region) -> BackFeatures:
     """Case signals on the upright rectified device (``device.upright_face``)."""
     gray = cv2.cvtColor(face, cv2.COLOR_BGR2GRAY)
-    logo, spread = logo_detail(gray)
+    logo, spread = logo_detail(gray, face)
     return BackFeatures(
         aspect=region.aspect,
         streaks=glare_streaks(gray),

@@ -178,3 +178,9 @@ def test_book_case_is_still_found_by_the_second_background_mode() -> None:
     # The first mode's weak outline must not stop the search before the second mode's
     # whole open book (found while measuring colour edges for the test above).
     assert _inspect("back_case", 0).flags == ["CASE_ATTACHED"]
+
+
+def test_faint_red_word_mark_on_a_red_back_is_a_logo_not_a_case() -> None:
+    # OPPO in a lighter red on a red back under a light gradient: 1.2 edge pixels per 1000
+    # in grey levels (no logo -> CASE_ATTACHED), 3.1 with the colour channels.
+    assert _inspect("back_photo", 13).flags == []
