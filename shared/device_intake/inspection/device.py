@@ -762,14 +762,29 @@ def count_text_glyphs(gray: np.ndarray, limit: int | None = None) -> int:
 
 def upright_face(image: np.ndarray, region: Region) -> np.ndarray:
     """The device rectified to ``FACE_LONG_SIDE`` px, portrait (long side vertical)."""
-    warped, _ = rectify(image, region.quad, max_long_side=FACE_LONG_SIDE)
-    if warped.shape[1] > warped.shape[0]:
+    return _upright_face(image, region)[0]
+
+
+def _upright_face(image: np.ndarray, region: Region) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`upright_face` and the 3x3 matrix mapping image points into it."""
+    warped, matrix = rectify(image, region.quad, max_long_side=FACE_LONG_SIDE)
+    h, w = warped.shape[:2]
+    if w > h:
         warped = np.ascontiguousarray(np.rot90(warped))
-    return warped
+        # np.rot90 turns counter-clockwise: (x, y) -> (y, w - 1 - x).
+        turn = np.array([[0, 1, 0], [-1, 0, w - 1], [0, 0, 1]], dtype=np.float64)
+        matrix = turn @ matrix
+    return warped, matrix
 
 
 def printed_device(face_bgr: np.ndarray) -> bool:
-    """A phone-shaped solid picture well inside the face: the print on a retail box.
+    """A phone-shaped solid picture well inside the face: the print on a retail box."""
+    return printed_picture(face_bgr) is not None
+
+
+def printed_picture(face_bgr: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The bounding box (x, y, w, h) of a phone-shaped solid picture well inside the face:
+    the print on a retail box.
 
     The picture's crisp outline (a printed bezel) is found on sharp edges, filled, and
     tested: compact (a quarter to three quarters of the face each way), portrait, as tall
@@ -802,8 +817,8 @@ def printed_device(face_bgr: np.ndarray) -> bool:
             and cv2.contourArea(cv2.convexHull(c)) >= 0.8 * ww * hh
             and 0.3 <= centre_x <= 0.7
         ):
-            return True
-    return False
+            return x, y, ww, hh
+    return None
 
 
 def inset_edge(gray: np.ndarray) -> float:
@@ -844,6 +859,8 @@ class FaceReading:
     aspect: float
     printed_device: bool
     inset_edge: float
+    # The printed picture's corners in the photo (``printed_device`` only).
+    printed_outline: np.ndarray | None = None
 
     @property
     def plain(self) -> bool:
@@ -883,16 +900,23 @@ class FaceReading:
 
 def read_face(image: np.ndarray, region: Region) -> tuple[FaceReading, np.ndarray]:
     """Measure the rectified face of ``region``; also returns the upright face (BGR)."""
-    face = upright_face(image, region)
+    face, matrix = _upright_face(image, region)
     gray = cv2.cvtColor(face, cv2.COLOR_BGR2GRAY)
+    picture = printed_picture(face)
+    outline = None
+    if picture is not None:
+        x, y, w, h = picture
+        corners = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32)
+        outline = unwarp_points(corners, matrix)
     return (
         FaceReading(
             glyphs=count_text_glyphs(gray, limit=GLYPH_LIMIT),
             detail=face_detail(gray),
             ring=face_features(gray),
             aspect=region.aspect,
-            printed_device=printed_device(face),
+            printed_device=picture is not None,
             inset_edge=inset_edge(gray),
+            printed_outline=outline,
         ),
         face,
     )

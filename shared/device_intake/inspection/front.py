@@ -125,7 +125,12 @@ def inspect_front(doc: Photo, ocr: OcrEngine) -> InspectionResult:
 
     # --- photo defects (not meaningful for a screenshot)
     if not verdict.is_screenshot:
-        flags.extend(_photo_flags(finding, light, gray_small, text.screen, scale, image))
+        id_points = [
+            tuple(np.mean(np.asarray(b.points), axis=0))
+            for b in result.boxes
+            if b.label in ("imei_row", "serial_row")
+        ]
+        flags.extend(_photo_flags(finding, light, gray_small, text.screen, scale, image, id_points))
     screen_text = text.screen
     if not result.fields.imei and not result.fields.serial:
         if screen_text.invalid_imei_rows:
@@ -215,7 +220,9 @@ def _photo_flags(
     text: ScreenText,
     scale: float,
     image: np.ndarray,
+    id_points: list[tuple[float, float]],
 ) -> list[ReasonCode]:
+    """``id_points``: centres of the IMEI / serial rows read, in photo pixels."""
     flags: list[ReasonCode] = []
     if light.too_dark:
         flags.append(ReasonCode.TOO_DARK)
@@ -247,7 +254,7 @@ def _photo_flags(
     face, _ = read_face(image, dev)
     no_glass = face.ring.band_dark < 0.3
     if (
-        face.printed_device
+        (face.printed_device and not _inside(face.printed_outline, id_points))
         or face.paper
         or (not has_id and no_glass and 1.4 <= dev.aspect <= 1.8 and face.detail >= BOX_FACE_DETAIL)
     ):
@@ -257,6 +264,16 @@ def _photo_flags(
     elif not has_id and face.plain and not face.glowing:
         flags.append(ReasonCode.BACK_SIDE_SHOWN)
     return flags
+
+
+def _inside(outline: np.ndarray | None, points: list[tuple[float, float]]) -> bool:
+    """Whether a read ID lies inside the printed picture: then the picture is a dialog on
+    the lit screen (the ``*#06#`` box on a dark screen is a compact portrait panel too), not
+    the print on a retail box, whose IMEI is on a sticker beside the picture."""
+    if outline is None:
+        return False
+    poly = outline.reshape(-1, 1, 2).astype(np.float32)
+    return any(cv2.pointPolygonTest(poly, (float(x), float(y)), False) >= 0 for x, y in points)
 
 
 _ORDER = list(ReasonCode)

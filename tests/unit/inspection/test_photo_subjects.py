@@ -184,3 +184,22 @@ def test_faint_red_word_mark_on_a_red_back_is_a_logo_not_a_case() -> None:
     # OPPO in a lighter red on a red back under a light gradient: 1.2 edge pixels per 1000
     # in grey levels (no logo -> CASE_ATTACHED), 3.1 with the colour channels.
     assert _inspect("back_photo", 13).flags == []
+
+
+def test_imei_dialog_on_a_dark_screen_is_not_a_box_print() -> None:
+    # The *#06# panel on a dark-mode screen is a compact portrait picture inside the face,
+    # like the phone printed on a retail box: the acceptable photo was WRONG_SUBJECT. The
+    # IMEI read inside the panel says it is a screen (a box's IMEI is on a sticker beside
+    # its picture).
+    case = generate(CaseSpec("front_photo", "dev"), 174)
+    doc = load_document(case.data, filename=case.filename, content_type=case.content_type)
+    result = inspect_front(doc, _engine())
+    assert result.flags == []
+    assert result.fields.imei == case.label["fields"]["imei"]
+
+
+def test_box_with_an_imei_sticker_on_the_front_slot_stays_wrong_subject() -> None:
+    # The sticker's IMEI is read, but below the printed phone, not inside it.
+    result = _inspect("front_wrong_subject", 6)
+    assert result.fields.imei is not None
+    assert "WRONG_SUBJECT" in result.flags
