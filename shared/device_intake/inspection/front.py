@@ -132,13 +132,17 @@ def inspect_front(doc: Photo, ocr: OcrEngine) -> InspectionResult:
         ]
         flags.extend(_photo_flags(finding, light, gray_small, text.screen, scale, image, id_points))
     screen_text = text.screen
-    if not result.fields.imei and not result.fields.serial:
-        if screen_text.invalid_imei_rows:
+    if screen_text.invalid_imei_rows and not result.fields.imei:
+        # Digits that fail the check digit on a cut, dark, blurred or coarse photo are a
+        # misreading the retake fixes, not evidence of a wrong IMEI: one message.
+        if not any(f in flags for f in _UNREADABLE_DIGITS):
             flags.append(ReasonCode.IMEI_CHECKSUM_INVALID)
-        elif not any(f in flags for f in _NO_IMEI_EXPECTED):
-            flags.append(ReasonCode.IMEI_NOT_FOUND)
-    elif screen_text.invalid_imei_rows and not result.fields.imei:
-        flags.append(ReasonCode.IMEI_CHECKSUM_INVALID)
+    elif (
+        not result.fields.imei
+        and not result.fields.serial
+        and not any(f in flags for f in _NO_IMEI_EXPECTED)
+    ):
+        flags.append(ReasonCode.IMEI_NOT_FOUND)
     if screen_text.corrected or screen_text.first_row_unread:
         result.uncertain.append("imei")
     result.flags = _ordered(flags)
@@ -158,6 +162,15 @@ def inspect_front(doc: Photo, ocr: OcrEngine) -> InspectionResult:
 _NO_IMEI_EXPECTED = (
     ReasonCode.BACK_SIDE_SHOWN,
     ReasonCode.WRONG_SUBJECT,
+    ReasonCode.TOO_DARK,
+    ReasonCode.BLURRY,
+    ReasonCode.LOW_RESOLUTION,
+)
+
+
+# Photo defects that make digits on the screen unreliable.
+_UNREADABLE_DIGITS = (
+    ReasonCode.PARTIAL_FRAME,
     ReasonCode.TOO_DARK,
     ReasonCode.BLURRY,
     ReasonCode.LOW_RESOLUTION,

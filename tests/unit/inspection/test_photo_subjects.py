@@ -203,3 +203,11 @@ def test_box_with_an_imei_sticker_on_the_front_slot_stays_wrong_subject() -> Non
     result = _inspect("front_wrong_subject", 6)
     assert result.fields.imei is not None
     assert "WRONG_SUBJECT" in result.flags
+
+
+def test_cut_imei_row_on_a_partial_front_is_one_message_not_two() -> None:
+    # The frame cuts the IMEI row: the digits read fail the check digit. PARTIAL_FRAME
+    # already asks for the retake; IMEI_CHECKSUM_INVALID used to come with it.
+    case = generate(CaseSpec("front_partial", "dev"), 72)
+    doc = load_document(case.data, filename=case.filename, content_type=case.content_type)
+    assert inspect_front(doc, _engine()).flags == ["PARTIAL_FRAME"]
