@@ -91,6 +91,7 @@ def inspect_front(doc: Photo, ocr: OcrEngine) -> InspectionResult:
         device_found=finding.device is not None,
         device_fills_frame=_fills_frame(finding),
         device_quad=finding.device.quad if finding.device is not None else None,
+        sharpness=quality.edge_sharpness(gray_small),
     )
     flags: list[ReasonCode] = []
     if verdict.is_screenshot:

@@ -20,6 +20,9 @@ SCREENSHOT_THRESHOLD = 2.0
 UNCERTAIN_MARGIN = 0.75
 # Most points "no sensor noise" (exactly flat pixels and a low noise estimate) may add.
 MAX_NOISELESS = 2.5
+# Whole-image edge steepness (quality.edge_sharpness) below which the image is too soft to
+# be a capture (dev: screenshots >= 0.80, sharp photos >= 0.20, blurred photos 0.08-0.15).
+SOFT_EDGES = 0.2
 
 # Native screen resolutions (portrait, px) of phones and tablets sold in Japan.
 NATIVE_RESOLUTIONS: frozenset[tuple[int, int]] = frozenset(
@@ -218,8 +221,14 @@ def score_screenshot(
     device_found: bool,
     device_fills_frame: bool,
     device_quad: np.ndarray | None = None,
+    sharpness: float | None = None,
 ) -> ScreenshotVerdict:
-    """Combine the signals into one score (higher = more screenshot-like)."""
+    """Combine the signals into one score (higher = more screenshot-like).
+
+    ``sharpness``: :func:`quality.edge_sharpness` of the whole image (grey, ~1000 px), if the
+    caller has it: a capture's text and UI edges are one-pixel steps, so a soft image is a
+    photo (a motion-blurred one loses its outline and its noise, the other photo signals).
+    """
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     size = original_size or (image.shape[1], image.shape[0])
     signals: dict[str, float] = {}
@@ -254,6 +263,9 @@ def score_screenshot(
         signals["no_device_outline"] = 0.75
     else:
         signals["device_outline"] = -1.0
+    # 0 = too little contrast to measure (a nearly blank capture): no evidence either way.
+    if sharpness is not None and 0.0 < sharpness < SOFT_EDGES:
+        signals["soft_edges"] = -1.5
     if (file_format or "").lower() == "png":
         signals["png"] = 0.75
     score = float(sum(signals.values()))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
+from device_intake.inspection.quality import downscale, edge_sharpness, to_gray
 from device_intake.inspection.screenshot import (
     SCREENSHOT_THRESHOLD,
     camera_exif,
@@ -86,3 +88,42 @@ def test_camera_exif_alone_does_not_clear_a_flat_native_png() -> None:
         device_fills_frame=False,
     )
     assert verdict.score > -3.0 + 1.0
+
+
+def test_a_soft_image_is_a_blurred_photo_not_a_capture() -> None:
+    # dev-225 of a 240-front run: a motion-blurred photo at a tablet resolution without
+    # EXIF lost its device outline and its sensor noise and scored 2.5 (SCREENSHOT).
+    ui = _ui(2048, 1536)
+    for y in range(340, 1900, 130):  # text: dark glyph blocks along each row
+        for x in range(60, 1400, 48):
+            ui[y : y + 30, x : x + 30] = 20
+    blurred = cv2.blur(ui, (85, 1))  # the camera moved 85 px sideways (dev-225: 84 px)
+    args = {
+        "exif": {},
+        "file_format": "jpeg",
+        "original_size": (1536, 2048),
+        "device_found": False,
+        "device_fills_frame": False,
+    }
+
+    def sharpness(img: np.ndarray) -> float:
+        return edge_sharpness(to_gray(downscale(img, 1000)[0]))
+
+    crisp = score_screenshot(ui, sharpness=sharpness(ui), **args)
+    soft = score_screenshot(blurred, sharpness=sharpness(blurred), **args)
+    assert "soft_edges" not in crisp.signals and crisp.is_screenshot
+    assert soft.signals["soft_edges"] < 0
+    assert soft.score <= crisp.score - 1.5
+
+
+def test_a_capture_too_blank_to_measure_gets_no_soft_edge_signal() -> None:
+    verdict = score_screenshot(
+        np.full((2048, 1536, 3), 242, np.uint8),
+        exif={},
+        file_format="png",
+        original_size=(1536, 2048),
+        device_found=False,
+        device_fills_frame=False,
+        sharpness=0.0,
+    )
+    assert "soft_edges" not in verdict.signals
