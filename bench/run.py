@@ -274,8 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--naive-n",
         type=int,
-        default=40,
-        help="cases per split for the slow naive baseline (default 40)",
+        default=120,
+        help="cases per split for the slow naive baseline (default 120)",
     )
     ap.add_argument("--gen-jobs", type=int, default=1, help="processes generating missing cases")
     ap.add_argument("--note", default=None, help="a line for the report (e.g. machine state)")
