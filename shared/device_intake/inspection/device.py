@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import cv2
 import numpy as np
@@ -524,7 +524,7 @@ def find_device(
     edges = _strong_edges(sharp)
     outline_edges = _colour_edges(small)
     best: tuple[float, np.ndarray] | None = None
-    outlines: list[tuple[float, float, float, np.ndarray]] = []  # score, quality, touch, blob
+    outlines: list[_Outline] = []
     edge_touch = 0.0
     edge_blob = None
     # Masks against one background mode alone are a fallback for a device whose own
@@ -564,7 +564,7 @@ def find_device(
         # Among well-supported outlines the biggest wins: a phone printed on a box, or the
         # screen inside a phone, is also a good quad but the object is the outer one.
         score = quad_area * (1.0 if quality_score >= 0.45 else 0.5)
-        outlines.append((score, quality_score, touch, blob))
+        outlines.append(_Outline(score, quality_score, touch, blob))
     if outlines:
         best = _choose_outline(outlines)
     if best is None and edge_blob is not None and edge_touch >= 0.08:
@@ -585,26 +585,33 @@ def find_device(
     return finding
 
 
-def _choose_outline(
-    outlines: list[tuple[float, float, float, np.ndarray]],
-) -> tuple[float, np.ndarray]:
+class _Outline(NamedTuple):
+    """A candidate device outline in :func:`find_device`."""
+
+    score: float  # quad area, halved when not well supported
+    quality: float  # edge support x fill²
+    touch: float  # share of the outline on the photo border
+    blob: np.ndarray
+
+
+def _choose_outline(outlines: list[_Outline]) -> tuple[float, np.ndarray]:
     """The biggest well-supported outline, unless it runs into the frame and an outline
     inside it that does not is much better supported (``OUTLINE_MARGIN``): a colour blob
     that merged the device with a hand of the same colour is big, reaches the border with
-    the arm and follows the device's edges only in part.
-
-    ``outlines``: (score, support x fill², share of the outline on the border, blob)."""
-    score, quality_score, touch, blob = max(outlines, key=lambda o: o[0])
-    if touch > 0:
-        hull = cv2.convexHull(blob)
+    the arm and follows the device's edges only in part."""
+    best = max(outlines, key=lambda o: o.score)
+    if best.touch > 0:
+        hull = cv2.convexHull(best.blob)
         inner = [
             o
             for o in outlines
-            if o[2] == 0 and o[1] >= quality_score + OUTLINE_MARGIN and _centre_inside(o[3], hull)
+            if o.touch == 0
+            and o.quality >= best.quality + OUTLINE_MARGIN
+            and _centre_inside(o.blob, hull)
         ]
         if inner:
-            score, _, _, blob = max(inner, key=lambda o: o[1])
-    return score, blob
+            best = max(inner, key=lambda o: o.quality)
+    return best.score, best.blob
 
 
 def _centre_inside(blob: np.ndarray, hull: np.ndarray) -> bool:
