@@ -767,13 +767,9 @@ def count_text_glyphs(gray: np.ndarray, limit: int | None = None) -> int:
     return best
 
 
-def upright_face(image: np.ndarray, region: Region) -> np.ndarray:
-    """The device rectified to ``FACE_LONG_SIDE`` px, portrait (long side vertical)."""
-    return _upright_face(image, region)[0]
-
-
-def _upright_face(image: np.ndarray, region: Region) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`upright_face` and the 3x3 matrix mapping image points into it."""
+def upright_face(image: np.ndarray, region: Region) -> tuple[np.ndarray, np.ndarray]:
+    """The device rectified to ``FACE_LONG_SIDE`` px, portrait (long side vertical), and
+    the 3x3 matrix mapping image points into it."""
     warped, matrix = rectify(image, region.quad, max_long_side=FACE_LONG_SIDE)
     h, w = warped.shape[:2]
     if w > h:
@@ -782,11 +778,6 @@ def _upright_face(image: np.ndarray, region: Region) -> tuple[np.ndarray, np.nda
         turn = np.array([[0, 1, 0], [-1, 0, w - 1], [0, 0, 1]], dtype=np.float64)
         matrix = turn @ matrix
     return warped, matrix
-
-
-def printed_device(face_bgr: np.ndarray) -> bool:
-    """A phone-shaped solid picture well inside the face: the print on a retail box."""
-    return printed_picture(face_bgr) is not None
 
 
 def printed_picture(face_bgr: np.ndarray) -> tuple[int, int, int, int] | None:
@@ -907,7 +898,7 @@ class FaceReading:
 
 def read_face(image: np.ndarray, region: Region) -> tuple[FaceReading, np.ndarray]:
     """Measure the rectified face of ``region``; also returns the upright face (BGR)."""
-    face, matrix = _upright_face(image, region)
+    face, matrix = upright_face(image, region)
     gray = cv2.cvtColor(face, cv2.COLOR_BGR2GRAY)
     picture = printed_picture(face)
     outline = None

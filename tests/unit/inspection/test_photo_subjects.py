@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from device_intake.domain.documents import InspectionResult
 from device_intake.inspection.back import inspect_back
-from device_intake.inspection.device import FaceFeatures, FaceReading, inset_edge, printed_device
+from device_intake.inspection.device import FaceFeatures, FaceReading, inset_edge, printed_picture
 from device_intake.inspection.front import inspect_front
 from device_intake.inspection.loading import load_document
 from device_intake.inspection.ocr import TesseractOcrEngine
@@ -79,16 +79,16 @@ def test_printed_device_is_a_compact_portrait_picture_inside_the_face() -> None:
     box = _face()
     cv2.rectangle(box, (130, 200), (320, 600), (10, 10, 10), -1)  # 190 x 400: a phone
     cv2.rectangle(box, (145, 215), (305, 585), (200, 80, 160), -1)  # its lit screen
-    assert printed_device(box)
+    assert printed_picture(box) is not None
 
 
 def test_screen_reaching_the_bezel_or_a_corner_module_is_not_a_printed_device() -> None:
     screen = _face(colour=10)
     cv2.rectangle(screen, (18, 18), (432, 882), (240, 240, 240), -1)
-    assert not printed_device(screen)
+    assert printed_picture(screen) is None
     back = _face()
     cv2.rectangle(back, (40, 40), (200, 200), (30, 30, 30), -1)  # camera module, top left
-    assert not printed_device(back)
+    assert printed_picture(back) is None
 
 
 def test_inset_edge_sees_a_rim_on_three_sides_and_not_a_plain_body() -> None:
