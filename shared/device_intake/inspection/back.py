@@ -91,7 +91,7 @@ def logo_detail(gray: np.ndarray, face: np.ndarray | None = None) -> tuple[float
             # from the body more in one channel than in grey level.
             colour = face[:bottom, int(w * 0.3) : int(w * 0.7)]
             colour = cv2.GaussianBlur(colour, (3, 3), 0)
-            edges |= cv2.Canny(colour, 25, 60, L2gradient=True)
+            edges = cv2.bitwise_or(edges, cv2.Canny(colour, 25, 60, L2gradient=True))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(edges, connectivity=8)
     reach = int(h * LOGO_TOP)
     keep = np.zeros(n, bool)
