@@ -31,6 +31,11 @@ BLUR_EDGE_FULL_RANGE = 0.104
 # A device cut by the frame is BLURRY when neither its crop nor the whole photo reaches
 # this (dev sweep: sharp partial backs >= 0.13 on the better of the two, blurred <= 0.13).
 BLUR_EDGE_PARTIAL = 0.12
+# A device crop with few steep edges overall (a plain back: BLUR_EDGE_FRONT would call it
+# blurred) is in focus when one of its tiles has edges this steep (see crisp_detail): the
+# lens ring or the maker's logo of a back. Dev: in-focus backs in the front slot >= 0.50
+# (second-best tile), defocused or shaken fronts whose outline was found <= 0.26.
+CRISP_DETAIL = 0.40
 # Fewer pixels than this on the screen's short side cannot carry readable digits.
 MIN_SCREEN_SHORT_SIDE = 260
 # A whole photo smaller than this (long side) is LOW_RESOLUTION whatever it shows.
@@ -178,10 +183,50 @@ def device_blurry(
     frame shows little of its outline, and the rest of the photo may be soft (a hand, a
     cloth): it is blurred only when neither has a crisp edge.
     """
-    crop_edge = edge_sharpness(crop_box(gray_small, quad_small))
+    crop = crop_box(gray_small, quad_small)
+    crop_edge = edge_sharpness(crop)
     if partial:
         return max(crop_edge, edge_sharpness(gray_small)) < BLUR_EDGE_PARTIAL, crop_edge
-    return crop_edge < crop_limit or looks_blurry(crop_edge, gray_small), crop_edge
+    blurred = crop_edge < crop_limit or looks_blurry(crop_edge, gray_small)
+    if blurred and crop_edge >= BLUR_EDGE and crisp_detail(crop) >= CRISP_DETAIL:
+        # Few steep edges, but the ones there are crisp: a plain face in focus.
+        blurred = False
+    return blurred, crop_edge
+
+
+def crisp_detail(gray: np.ndarray, *, tile: int = 80, min_contrast: float = 40.0) -> float:
+    """Edge steepness of the second-crispest tile of ``gray`` (resized to a 640 px long side).
+
+    :func:`edge_sharpness` over a whole plain back is low: its few edges (lens ring, logo)
+    are under 0.3 % of the pixels. Judged per tile (half-overlapping, each against its own
+    contrast, tiles of less than ``min_contrast`` grey levels skipped) a focused detail
+    keeps its steepness, while defocus and camera shake soften every tile. The second best
+    tile, so a single glint cannot pass a blurred photo.
+    """
+    h, w = gray.shape[:2]
+    if h < 16 or w < 16:
+        return 0.0
+    scale = 640 / max(h, w)
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    region = cv2.resize(gray, (round(w * scale), round(h * scale)), interpolation=interp)
+    region = region.astype(np.float32)
+    gx = cv2.Sobel(region, cv2.CV_32F, 1, 0, ksize=3) / 4.0
+    gy = cv2.Sobel(region, cv2.CV_32F, 0, 1, ksize=3) / 4.0
+    directional = (np.abs(gx), np.abs(gy), np.abs(gx + gy) / 1.414, np.abs(gx - gy) / 1.414)
+    rh, rw = region.shape
+    step = tile // 2
+    steepness = []
+    for y in range(0, max(1, rh - step), step):
+        for x in range(0, max(1, rw - step), step):
+            block = region[y : y + tile, x : x + tile]
+            lo, hi = np.percentile(block, (1, 99))
+            if hi - lo < min_contrast:
+                continue
+            peak = min(float(np.percentile(g[y : y + tile, x : x + tile], 99)) for g in directional)
+            steepness.append(peak / float(hi - lo))
+    if len(steepness) < 2:
+        return 0.0
+    return sorted(steepness)[-2]
 
 
 def photo_blurry(gray_small: np.ndarray) -> bool:

@@ -80,3 +80,48 @@ def test_downscale_of_a_12mp_photo_matches_a_direct_area_resize() -> None:
     direct = cv2.resize(image, (750, 1000), interpolation=cv2.INTER_AREA)
     # Two area steps average the same pixels up to rounding.
     assert np.abs(small.astype(int) - direct.astype(int)).mean() < 1.0
+
+
+def _plain_back() -> tuple[np.ndarray, np.ndarray]:
+    """A light, smoothly lit back with a black lens and a grey word mark on a grey table."""
+    img = np.full((1000, 750), 110, np.uint8)
+    body = np.linspace(150, 235, 450)[None, :] + np.linspace(0, 20, 900)[:, None]
+    img[50:950, 150:600] = np.clip(body, 0, 255).astype(np.uint8)
+    cv2.circle(img, (230, 140), 38, 25, -1)
+    cv2.circle(img, (230, 140), 12, 70, -1)
+    cv2.putText(img, "SONY", (320, 620), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 120, 3)
+    quad = np.array([[150, 50], [599, 50], [599, 949], [150, 949]], np.float32)
+    return img, quad
+
+
+def test_a_plain_back_in_focus_is_not_blurry_with_the_front_limit() -> None:
+    # Its few edges leave the crop under the front's limit (the back in the front slot
+    # that was called BLURRY); the crisp lens ring and word mark say it is in focus.
+    img, quad = _plain_back()
+    crop = quality.crop_box(img, quad)
+    assert quality.edge_sharpness(crop) < quality.BLUR_EDGE_FRONT
+    assert quality.crisp_detail(crop) >= quality.CRISP_DETAIL
+    blurred, _ = quality.device_blurry(img, quad, False, crop_limit=quality.BLUR_EDGE_FRONT)
+    assert not blurred
+
+
+@pytest.mark.parametrize("sigma", [2.5, 4.0])
+def test_a_defocused_plain_back_stays_blurry(sigma: float) -> None:
+    img, quad = _plain_back()
+    soft = cv2.GaussianBlur(img, (0, 0), sigma)
+    assert quality.crisp_detail(quality.crop_box(soft, quad)) < quality.CRISP_DETAIL
+    assert quality.device_blurry(soft, quad, False, crop_limit=quality.BLUR_EDGE_FRONT)[0]
+
+
+def test_camera_shake_leaves_no_crisp_tile() -> None:
+    img, quad = _plain_back()
+    kernel = np.zeros((31, 31), np.float32)
+    kernel[15, :] = 1 / 31
+    shaken = cv2.filter2D(img, -1, kernel)
+    assert quality.crisp_detail(quality.crop_box(shaken, quad)) < quality.CRISP_DETAIL
+    assert quality.device_blurry(shaken, quad, False, crop_limit=quality.BLUR_EDGE_FRONT)[0]
+
+
+def test_crisp_detail_needs_two_contrasted_tiles() -> None:
+    assert quality.crisp_detail(np.full((200, 200), 128, np.uint8)) == 0.0
+    assert quality.crisp_detail(np.zeros((10, 10), np.uint8)) == 0.0
