@@ -737,8 +737,11 @@ def count_text_glyphs(gray: np.ndarray, limit: int | None = None) -> int:
     best = 0
     h, w = gray.shape[:2]
     block = max(15, (min(h, w) // 25) | 1)
-    for mode in (cv2.THRESH_BINARY_INV, cv2.THRESH_BINARY):
-        binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, mode, block, 10)
+    # Ink 10 grey levels darker than its neighbourhood (dark text), then 20 lighter (light
+    # text; THRESH_BINARY keeps src > mean - C, so C is negated). Light text is a dark-mode
+    # screen, white on near black; at 10 the soft light spots of a smooth back counted.
+    for mode, offset in ((cv2.THRESH_BINARY_INV, 10), (cv2.THRESH_BINARY, -20)):
+        binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, mode, block, offset)
         n, _, stats, cents = cv2.connectedComponentsWithStats(binary, connectivity=8)
         if n <= 1:
             continue

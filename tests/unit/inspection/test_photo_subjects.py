@@ -14,7 +14,14 @@ import numpy as np
 import pytest
 from device_intake.domain.documents import InspectionResult
 from device_intake.inspection.back import inspect_back
-from device_intake.inspection.device import FaceFeatures, FaceReading, inset_edge, printed_picture
+from device_intake.inspection.device import (
+    LIT_GLYPHS,
+    FaceFeatures,
+    FaceReading,
+    count_text_glyphs,
+    inset_edge,
+    printed_picture,
+)
 from device_intake.inspection.front import inspect_front
 from device_intake.inspection.loading import load_document
 from device_intake.inspection.ocr import TesseractOcrEngine
@@ -211,3 +218,34 @@ def test_cut_imei_row_on_a_partial_front_is_one_message_not_two() -> None:
     case = generate(CaseSpec("front_partial", "dev"), 72)
     doc = load_document(case.data, filename=case.filename, content_type=case.content_type)
     assert inspect_front(doc, _engine()).flags == ["PARTIAL_FRAME"]
+
+
+def test_back_in_focus_with_few_edges_in_the_front_slot_is_back_side_shown() -> None:
+    # A dark plain back on a desk: its crop's edge steepness sat under the front's blur
+    # limit, so it was BLURRY; its crisp lens ring says it is in focus.
+    assert _inspect("front_back_shown", 56).flags == ["BACK_SIDE_SHOWN"]
+
+
+def test_dark_mode_dialog_in_the_back_slot_is_front_side_shown() -> None:
+    # White text on a near-black screen was never counted as glyphs (the light-text
+    # threshold kept the whole dark ground): no lit screen, and the dialog's edges read
+    # as a case's grain -> CASE_ATTACHED.
+    assert _inspect("back_front_shown", 38).flags == ["FRONT_SIDE_SHOWN"]
+
+
+def test_smooth_light_back_in_the_front_slot_is_not_taken_for_light_text() -> None:
+    # A beige tablet back on cloth: at 10 grey levels above the local mean its soft light
+    # spots counted as 30 glyphs of light text, a screen (IMEI_NOT_FOUND).
+    assert _inspect("front_back_shown", 27).flags == ["BACK_SIDE_SHOWN"]
+
+
+def test_light_text_on_a_dark_screen_counts_as_glyph_rows() -> None:
+    dark = np.full((900, 600), 18, np.uint8)
+    for row in range(8):
+        cv2.putText(
+            dark, "35 583208 8891", (60, 120 + row * 80), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 235, 2
+        )
+    light = 255 - dark
+    assert count_text_glyphs(dark) >= LIT_GLYPHS
+    assert abs(count_text_glyphs(dark) - count_text_glyphs(light)) <= 10
+    assert count_text_glyphs(np.full((900, 600), 18, np.uint8)) == 0
