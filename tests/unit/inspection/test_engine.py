@@ -82,6 +82,4 @@ def test_debug_dir_for_a_rejected_file_still_has_the_result(tmp_path: Path):
 
 def test_engines_are_not_built_at_import():
     # The module keeps no engine of its own: ocr.default_engine() caches one per process.
-    assert not any(
-        type(value).__name__.endswith("OcrEngine") for value in vars(engine).values()
-    )
+    assert not any(type(value).__name__.endswith("OcrEngine") for value in vars(engine).values())
