@@ -172,7 +172,7 @@ def inspect_back(doc: Photo) -> InspectionResult:
     blurry, feats.sharpness = quality.device_blurry(gray_small, dev.quad * scale, finding.partial)
     if blurry:
         flags.append(ReasonCode.BLURRY)
-    if min(dev.size) < quality.MIN_SCREEN_SHORT_SIDE:
+    if quality.device_short_side(dev.size, finding.partial) < quality.MIN_SCREEN_SHORT_SIDE:
         flags.append(ReasonCode.LOW_RESOLUTION)
     judged = not any(f in flags for f in (ReasonCode.TOO_DARK, ReasonCode.BLURRY))
     if judged:

@@ -259,7 +259,7 @@ def _photo_flags(
         gray_small, dev.quad * scale, finding.partial, crop_limit=quality.BLUR_EDGE_FRONT
     )[0]:
         flags.append(ReasonCode.BLURRY)
-    if min(dev.size) < quality.MIN_SCREEN_SHORT_SIDE:
+    if quality.device_short_side(dev.size, finding.partial) < quality.MIN_SCREEN_SHORT_SIDE:
         flags.append(ReasonCode.LOW_RESOLUTION)
     if any(f in flags for f in (ReasonCode.TOO_DARK, ReasonCode.BLURRY, ReasonCode.LOW_RESOLUTION)):
         return flags

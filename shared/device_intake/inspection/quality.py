@@ -38,6 +38,9 @@ BLUR_EDGE_PARTIAL = 0.12
 CRISP_DETAIL = 0.40
 # Fewer pixels than this on the screen's short side cannot carry readable digits.
 MIN_SCREEN_SHORT_SIDE = 260
+# A phone body is at most this many times as long as it is wide (a 21:9 screen): the long
+# side of a device cut by the frame bounds its width from below.
+MAX_DEVICE_ASPECT = 2.3
 # A whole photo smaller than this (long side) is LOW_RESOLUTION whatever it shows.
 MIN_IMAGE_LONG_SIDE = 640
 
@@ -192,6 +195,18 @@ def device_blurry(
         # Few steep edges, but the ones there are crisp: a plain face in focus.
         blurred = False
     return blurred, crop_edge
+
+
+def device_short_side(size: tuple[float, float], partial: bool) -> float:
+    """The device's short side in photo pixels, for the LOW_RESOLUTION test.
+
+    A device cut by the frame shows only part of its width; its visible long side (the
+    frame rarely cuts both) divided by ``MAX_DEVICE_ASPECT`` is a floor for the real one.
+    """
+    short, long = min(size), max(size)
+    if partial:
+        return max(short, long / MAX_DEVICE_ASPECT)
+    return short
 
 
 def crisp_detail(gray: np.ndarray, *, tile: int = 80, min_contrast: float = 40.0) -> float:

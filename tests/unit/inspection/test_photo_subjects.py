@@ -249,3 +249,11 @@ def test_light_text_on_a_dark_screen_counts_as_glyph_rows() -> None:
     assert count_text_glyphs(dark) >= LIT_GLYPHS
     assert abs(count_text_glyphs(dark) - count_text_glyphs(light)) <= 10
     assert count_text_glyphs(np.full((900, 600), 18, np.uint8)) == 0
+
+
+def test_partial_front_is_not_low_resolution_for_its_cut_width() -> None:
+    # The frame cuts the phone to 225 px of width; its 800 px visible length says the
+    # phone itself is large enough (the IMEI was even read): PARTIAL_FRAME alone.
+    case = generate(CaseSpec("front_partial", "dev"), 148)
+    doc = load_document(case.data, filename=case.filename, content_type=case.content_type)
+    assert inspect_front(doc, _engine()).flags == ["PARTIAL_FRAME"]

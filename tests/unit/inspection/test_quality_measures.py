@@ -125,3 +125,12 @@ def test_camera_shake_leaves_no_crisp_tile() -> None:
 def test_crisp_detail_needs_two_contrasted_tiles() -> None:
     assert quality.crisp_detail(np.full((200, 200), 128, np.uint8)) == 0.0
     assert quality.crisp_detail(np.zeros((10, 10), np.uint8)) == 0.0
+
+
+def test_a_cut_device_is_sized_by_its_visible_length() -> None:
+    assert quality.device_short_side((225.0, 800.0), partial=False) == 225.0
+    assert quality.device_short_side((225.0, 800.0), partial=True) == pytest.approx(
+        800.0 / quality.MAX_DEVICE_ASPECT
+    )
+    # A whole small device stays small; a cut one is never smaller than what is seen.
+    assert quality.device_short_side((200.0, 300.0), partial=True) == 200.0
