@@ -16,7 +16,7 @@ import random
 import struct
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import cv2
@@ -344,9 +344,19 @@ def _front_photo(
     orientation: int = 1,
     kind: Kind = "front",
     layout: str | None = None,
+    bad_check_digit: bool = False,
 ) -> GeneratedCase:
     dev = screens.make_device(ctx.rng, ctx.split)
+    if bad_check_digit:
+        # A counterfeit or re-flashed phone: every IMEI on its screen fails the Luhn check.
+        dev = replace(
+            dev,
+            imei=_break_check_digit(ctx.rng, dev.imei),
+            imei2=_break_check_digit(ctx.rng, dev.imei2) if dev.imei2 else None,
+        )
     obj, content, params = _front_object(ctx, dev, layout)
+    if bad_check_digit:
+        params["bad_check_digit"] = True
     box = content.imei_box
     text_px = float(box[3] - box[1]) if box and not flags else None
     shot = _shoot(ctx, obj, fill=(0.55, 0.9), partial=partial, text_px=text_px, landscape_ok=True)
@@ -360,7 +370,8 @@ def _front_photo(
     payload, name, ctype = _encode_photo(
         ctx, img, params, stem=_stem(ctx), fmt=fmt, orientation=orientation
     )
-    fields = _front_fields(content) if kind == "front" else _fields()
+    # An invalid IMEI is not an IMEI: the ideal inspector returns none and says why.
+    fields = _front_fields(content) if kind == "front" and not bad_check_digit else _fields()
     texts = [content.layout, *content.shown_imeis]
     return GeneratedCase(
         payload,
@@ -370,6 +381,12 @@ def _front_photo(
         _label(kind, ctx.spec.family, flags, fields, params, optional),
         texts,
     )
+
+
+def _break_check_digit(rng: random.Random, imei: str) -> str:
+    """``imei`` with its last digit replaced by one of the nine that fail Luhn."""
+    wrong = rng.choice([d for d in "0123456789" if d != imei[-1]])
+    return imei[:-1] + wrong
 
 
 def _lowres(ctx: _Ctx, img: Array, params: dict[str, Any]) -> Array:
@@ -417,6 +434,10 @@ def fam_front_lowres(ctx: _Ctx) -> GeneratedCase:
 
 def fam_front_no_imei(ctx: _Ctx) -> GeneratedCase:
     return _front_photo(ctx, flags=["IMEI_NOT_FOUND"], layout="home")
+
+
+def fam_front_imei_invalid(ctx: _Ctx) -> GeneratedCase:
+    return _front_photo(ctx, flags=["IMEI_CHECKSUM_INVALID"], bad_check_digit=True)
 
 
 def fam_back_front_shown(ctx: _Ctx) -> GeneratedCase:
@@ -927,6 +948,7 @@ FAMILIES: dict[str, Family] = {
         Family("front_back_shown", "front", 1.5, fam_front_back_shown),
         Family("front_wrong_subject", "front", 1.5, fam_front_wrong_subject),
         Family("front_no_imei", "front", 1, fam_front_no_imei),
+        Family("front_imei_invalid", "front", 1, fam_front_imei_invalid),
         Family("front_dark", "front", 1, fam_front_dark),
         Family("front_blurry", "front", 1, fam_front_blurry),
         Family("front_lowres", "front", 1, fam_front_lowres),

@@ -49,6 +49,17 @@ def test_front_photo_label_lists_luhn_valid_imeis_with_known_tacs(small: dict) -
         assert img.size == tuple(case.label["params"]["photo_size"])
 
 
+def test_invalid_imei_family_draws_only_numbers_that_fail_luhn(small: dict) -> None:
+    tacs = {row[0] for row in gdata._tac_rows()}
+    for seed in range(3):
+        case = generate(CaseSpec("front_imei_invalid", "dev", dict(small)), seed)
+        assert case.label["expected_flags"] == ["IMEI_CHECKSUM_INVALID"]
+        assert case.label["fields"]["imei"] is None
+        shown = case.texts[1:]
+        assert shown and all(len(v) == 15 and v[:8] in tacs for v in shown)
+        assert not any(is_valid_imei(v) for v in shown)
+
+
 def test_purchase_date_in_the_label_is_the_one_drawn_under_a_purchase_label() -> None:
     from device_intake.domain.dates import parse_date
 
