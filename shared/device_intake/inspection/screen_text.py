@@ -106,7 +106,12 @@ def _resize(gray: np.ndarray, scale: float) -> np.ndarray:
 
 
 def _value_box(row: Row, lines: list[OcrLine]) -> tuple[int, int, int, int]:
-    """Box (layout-pass px) of the value part of a row."""
+    """Box (layout-pass px) of the value part of a row.
+
+    For an IMEI row the box ends with the last word that holds a digit: a chevron, a glint
+    or the bezel read as a trailing "円" / "|" would otherwise stretch the re-read crop over
+    the black bezel, and the single-line re-read of such a crop returns nothing.
+    """
     if len(row.line_indexes) > 1:
         return lines[row.line_indexes[-1]].box
     line = lines[row.line_indexes[0]]
@@ -114,6 +119,7 @@ def _value_box(row: Row, lines: list[OcrLine]) -> tuple[int, int, int, int]:
     label_len = len(row.label_text.replace(" ", ""))
     acc = 0
     start_x = None
+    end_x = line.box[0] + line.box[2]
     for k, word in enumerate(line.words):
         acc += len(fold(word.text).replace(" ", ""))
         if acc >= label_len:
@@ -123,11 +129,15 @@ def _value_box(row: Row, lines: list[OcrLine]) -> tuple[int, int, int, int]:
                 rest = rest[1:]
             if rest:
                 start_x = rest[0].box[0]
+                if row.kind == "imei":
+                    digits = [wd for wd in rest if any(ch.isdigit() for ch in wd.text)]
+                    if digits:
+                        end_x = digits[-1].box[0] + digits[-1].box[2]
             break
     x, y, w, h = line.box
     if start_x is None or start_x >= x + w:
         return line.box
-    return (start_x, y, x + w - start_x, h)
+    return (start_x, y, min(end_x, x + w) - start_x, h)
 
 
 def _reread(

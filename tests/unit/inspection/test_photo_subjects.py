@@ -257,3 +257,13 @@ def test_partial_front_is_not_low_resolution_for_its_cut_width() -> None:
     case = generate(CaseSpec("front_partial", "dev"), 148)
     doc = load_document(case.data, filename=case.filename, content_type=case.content_type)
     assert inspect_front(doc, _engine()).flags == ["PARTIAL_FRAME"]
+
+
+def test_first_imei_row_with_a_glint_beside_it_is_read() -> None:
+    # Only IMEI2 was reported (marked uncertain): the IMEI row's re-read crop ran over
+    # the bezel. The label's first IMEI must be the one reported.
+    case = generate(CaseSpec("front_photo", "dev"), 89)
+    doc = load_document(case.data, filename=case.filename, content_type=case.content_type)
+    result = inspect_front(doc, _engine())
+    assert result.flags == []
+    assert result.fields.imei == case.label["fields"]["imei"]
