@@ -14,7 +14,8 @@ purchase date plus the model name or an IMEI / serial / 製造番号. Steps:
    the date or the model/ID is missing, and fills in what the first one missed.
 4. Fields from text (``proof_fields``), then flags: ``DATE_NOT_FOUND``,
    ``MODEL_OR_ID_NOT_FOUND``; when something is missing, the cause if we can see it:
-   ``LOW_RESOLUTION`` (text under ``MIN_TEXT_PX`` px high in the original), ``TOO_DARK``,
+   ``LOW_RESOLUTION`` (text under ``MIN_TEXT_PX`` px high in the original, or a photo
+   under ``MIN_LONG_SIDE`` px unless the sheet runs off it with print large enough), ``TOO_DARK``,
    ``BLURRY``. Text too small to read is ``LOW_RESOLUTION`` even when fields were found
    (the seed: low resolution cannot be checked by a person either).
 """
@@ -147,7 +148,14 @@ def _inspect_image(doc: LoadedDocument, ocr: OcrEngine) -> InspectionResult:
     # The blob estimate measures the print itself; OCR line boxes only when it has none.
     text_px = page.text_px or _ocr_text_height(lines, page)
     long_side = max(image.shape[:2])
-    too_small = long_side < MIN_LONG_SIDE and not doc.is_flat
+    # A sheet that runs off the picture makes a small picture of a large print: its
+    # resolution is then the print's height, not the picture's size.
+    cut = ReasonCode.PARTIAL_DOCUMENT in flags
+    too_small = (
+        long_side < MIN_LONG_SIDE
+        and not doc.is_flat
+        and not (cut and text_px is not None and text_px >= MIN_TEXT_PX)
+    )
     tiny_print = text_px is not None and text_px < MIN_TEXT_PX
     # No measurable print at all, fields missing, small picture: most likely too coarse.
     unmeasured = text_px is None and missing and long_side < 2 * MIN_LONG_SIDE

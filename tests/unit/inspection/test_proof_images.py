@@ -118,6 +118,16 @@ def test_flat_image_cropped_through_text_is_partial():
     assert ReasonCode.PARTIAL_DOCUMENT in result.flags
 
 
+def test_cut_receipt_with_large_print_is_not_low_resolution_for_its_small_picture():
+    # 57 % of a receipt kept: a 636 x 434 picture, under the 640 px a whole upload needs,
+    # of print 20 px high. The cut says what to retake; the resolution was fine.
+    generator = pytest.importorskip("tests.generator.cases")
+    case = generator.generate(generator.CaseSpec("proof_partial", split="dev"), 54)
+    result = inspect_document("proof", case.data, filename=case.filename)
+    assert ReasonCode.PARTIAL_DOCUMENT in result.flags
+    assert ReasonCode.LOW_RESOLUTION not in result.flags
+
+
 def test_downscaled_upload_is_low_resolution():
     small = cv2.resize(_receipt(), None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA)
     result = inspect_document("proof", _png(small))
