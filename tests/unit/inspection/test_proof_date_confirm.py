@@ -1,0 +1,89 @@
+"""The purchase date's row is read once more on its own; disagreements are settled."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+from device_intake.inspection import proof
+from device_intake.inspection.ocr import OcrLine
+from device_intake.inspection.proof_fields import ProofFields
+
+
+class _Reader:
+    """Answers every single-line read with ``text``; counts the reads."""
+
+    name = "fake"
+
+    def __init__(self, text: str, secondary: _Reader | None = None):
+        self.text = text
+        self.secondary = secondary
+        self.calls = 0
+
+    def read(
+        self,
+        image: np.ndarray,
+        *,
+        lang: str = "jpn+eng",
+        psm: int = 6,
+        whitelist: str | None = None,
+    ) -> list[OcrLine]:
+        self.calls += 1
+        h, w = image.shape[:2]
+        return [OcrLine(self.text, 0.9, (0, 0, w, h))]
+
+
+PAGE = np.full((200, 800), 255, np.uint8)
+LINES = [OcrLine("発行日 March 19, 2022", 0.94, (20, 40, 600, 24))]
+
+
+def _fields() -> ProofFields:
+    return ProofFields(purchase_date=date(2022, 3, 19), lines={"purchase_date": 0})
+
+
+@pytest.fixture(autouse=True)
+def _rows_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEVICE_INTAKE_PROOF_FALLBACK", "rows")
+
+
+def test_two_agreeing_row_readings_replace_the_page_reading() -> None:
+    second = _Reader("発行日 March 10, 2022")
+    fields = _fields()
+    name = proof._confirm_date(PAGE, LINES, fields, _Reader("March 10, 2022", second), "tess")
+    assert fields.purchase_date == date(2022, 3, 10)
+    assert "purchase_date" not in fields.uncertain
+    assert name == "tess+fake:date"
+
+
+def test_a_confirmed_date_costs_one_read_and_no_second_engine() -> None:
+    second = _Reader("March 10, 2022")
+    fields = _fields()
+    proof._confirm_date(PAGE, LINES, fields, _Reader("発行日 March 19, 2022", second), "tess")
+    assert fields.purchase_date == date(2022, 3, 19)
+    assert second.calls == 0 and not fields.uncertain
+
+
+def test_second_engine_siding_with_the_page_keeps_it() -> None:
+    fields = _fields()
+    reader = _Reader("March 10, 2022", _Reader("March 19, 2022"))
+    proof._confirm_date(PAGE, LINES, fields, reader, "tess")
+    assert fields.purchase_date == date(2022, 3, 19) and not fields.uncertain
+
+
+def test_three_different_readings_keep_the_page_date_for_a_reviewer() -> None:
+    fields = _fields()
+    reader = _Reader("March 10, 2022", _Reader("March 11, 2022"))
+    proof._confirm_date(PAGE, LINES, fields, reader, "tess")
+    assert fields.purchase_date == date(2022, 3, 19)
+    assert fields.uncertain == ["purchase_date"]
+
+
+def test_without_a_second_engine_a_disagreement_is_only_marked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DEVICE_INTAKE_PROOF_FALLBACK", "none")
+    fields = _fields()
+    proof._confirm_date(PAGE, LINES, fields, _Reader("March 10, 2022"), "tess")
+    assert fields.purchase_date == date(2022, 3, 19)
+    assert fields.uncertain == ["purchase_date"]
