@@ -45,6 +45,13 @@ def _inspect(family: str, seed: int) -> InspectionResult:
     return inspect_front(doc, _engine())
 
 
+def _bench_front(family: str, seed: int) -> tuple[dict, InspectionResult]:
+    """A front of the benchmark's own seeds (no sweep offset): its label and the result."""
+    case = generate(CaseSpec(family, "dev"), seed)
+    doc = load_document(case.data, filename=case.filename, content_type=case.content_type)
+    return case.label, inspect_front(doc, _engine())
+
+
 def test_box_in_the_back_slot_is_wrong_subject_not_a_lit_front() -> None:
     # The phone printed on the box looked like a lit screen: FRONT_SIDE_SHOWN.
     assert _inspect("back_wrong_subject", 15).flags == ["WRONG_SUBJECT"]
@@ -167,10 +174,8 @@ def test_beige_phone_on_a_hand_is_read_from_its_own_outline() -> None:
     # Benchmark dev-166: the colour blob merged the phone with the hand (both beige) and,
     # being the bigger outline, won over the phone's own sharp outline; the screen was
     # rectified askew and only IMEI2 was read.
-    case = generate(CaseSpec("front_photo", "dev"), 166)
-    doc = load_document(case.data, filename=case.filename, content_type=case.content_type)
-    result = inspect_front(doc, _engine())
-    assert result.fields.imei == case.label["fields"]["imei"] == "353841086254067"
+    label, result = _bench_front("front_photo", 166)
+    assert result.fields.imei == label["fields"]["imei"] == "353841086254067"
     assert result.flags == []
 
 
@@ -198,11 +203,9 @@ def test_imei_dialog_on_a_dark_screen_is_not_a_box_print() -> None:
     # like the phone printed on a retail box: the acceptable photo was WRONG_SUBJECT. The
     # IMEI read inside the panel says it is a screen (a box's IMEI is on a sticker beside
     # its picture).
-    case = generate(CaseSpec("front_photo", "dev"), 174)
-    doc = load_document(case.data, filename=case.filename, content_type=case.content_type)
-    result = inspect_front(doc, _engine())
+    label, result = _bench_front("front_photo", 174)
     assert result.flags == []
-    assert result.fields.imei == case.label["fields"]["imei"]
+    assert result.fields.imei == label["fields"]["imei"]
 
 
 def test_box_with_an_imei_sticker_on_the_front_slot_stays_wrong_subject() -> None:
@@ -215,9 +218,7 @@ def test_box_with_an_imei_sticker_on_the_front_slot_stays_wrong_subject() -> Non
 def test_cut_imei_row_on_a_partial_front_is_one_message_not_two() -> None:
     # The frame cuts the IMEI row: the digits read fail the check digit. PARTIAL_FRAME
     # already asks for the retake; IMEI_CHECKSUM_INVALID used to come with it.
-    case = generate(CaseSpec("front_partial", "dev"), 72)
-    doc = load_document(case.data, filename=case.filename, content_type=case.content_type)
-    assert inspect_front(doc, _engine()).flags == ["PARTIAL_FRAME"]
+    assert _bench_front("front_partial", 72)[1].flags == ["PARTIAL_FRAME"]
 
 
 def test_back_in_focus_with_few_edges_in_the_front_slot_is_back_side_shown() -> None:
@@ -254,16 +255,12 @@ def test_light_text_on_a_dark_screen_counts_as_glyph_rows() -> None:
 def test_partial_front_is_not_low_resolution_for_its_cut_width() -> None:
     # The frame cuts the phone to 225 px of width; its 800 px visible length says the
     # phone itself is large enough (the IMEI was even read): PARTIAL_FRAME alone.
-    case = generate(CaseSpec("front_partial", "dev"), 148)
-    doc = load_document(case.data, filename=case.filename, content_type=case.content_type)
-    assert inspect_front(doc, _engine()).flags == ["PARTIAL_FRAME"]
+    assert _bench_front("front_partial", 148)[1].flags == ["PARTIAL_FRAME"]
 
 
 def test_first_imei_row_with_a_glint_beside_it_is_read() -> None:
     # Only IMEI2 was reported (marked uncertain): the IMEI row's re-read crop ran over
     # the bezel. The label's first IMEI must be the one reported.
-    case = generate(CaseSpec("front_photo", "dev"), 89)
-    doc = load_document(case.data, filename=case.filename, content_type=case.content_type)
-    result = inspect_front(doc, _engine())
+    label, result = _bench_front("front_photo", 89)
     assert result.flags == []
-    assert result.fields.imei == case.label["fields"]["imei"]
+    assert result.fields.imei == label["fields"]["imei"]
