@@ -26,6 +26,7 @@ import logging
 import os
 import re
 import threading
+from datetime import date
 from typing import Any
 
 import cv2
@@ -138,8 +139,7 @@ def _inspect_image(doc: LoadedDocument, ocr: OcrEngine) -> InspectionResult:
             _merge(fields, more_fields)
             if not _missing(fields):
                 break
-    if fields.purchase_date is not None:
-        engine_name = _confirm_date(page.image, lines, fields, ocr, engine_name)
+    engine_name = _confirm_date(page.image, lines, fields, ocr, engine_name)
     flags = _field_flags(fields)
     uncertain: list[str] = []
 
@@ -294,7 +294,7 @@ def _row_crop(page: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | 
     return _close_gaps(crop)
 
 
-def _row_dates(engine: OcrEngine, crop: np.ndarray) -> set[Any]:
+def _row_dates(engine: OcrEngine, crop: np.ndarray) -> set[date]:
     got = engine.read(crop, lang="jpn+eng", psm=7)
     text = normalize_line(" ".join(part.text for part in got))
     return {found.date for found in find_dates(text)}

@@ -88,18 +88,25 @@ def edge_sharpness(
     h, w = gray.shape[:2]
     if h < 16 or w < 16:
         return 0.0
-    scale = target_long_side / max(h, w)
-    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-    region = cv2.resize(gray, (round(w * scale), round(h * scale)), interpolation=interp)
-    region = region.astype(np.float32)
+    region, directional = _gradients(gray, target_long_side)
     lo, hi = np.percentile(region, (0, 100) if full_range else (1, 99))
     contrast = float(hi - lo)
     if contrast < 10:
         return 0.0
+    return min(float(np.percentile(g, 99.7)) for g in directional) / contrast
+
+
+def _gradients(gray: np.ndarray, long_side: int) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """``gray`` resized to ``long_side`` (float32) and its absolute gradients along x, y and
+    the two diagonals (a step of contrast c over 1-2 px gives ~c/2)."""
+    h, w = gray.shape[:2]
+    scale = long_side / max(h, w)
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    region = cv2.resize(gray, (round(w * scale), round(h * scale)), interpolation=interp)
+    region = region.astype(np.float32)
     gx = cv2.Sobel(region, cv2.CV_32F, 1, 0, ksize=3) / 4.0
     gy = cv2.Sobel(region, cv2.CV_32F, 0, 1, ksize=3) / 4.0
-    directional = (np.abs(gx), np.abs(gy), np.abs(gx + gy) / 1.414, np.abs(gx - gy) / 1.414)
-    return min(float(np.percentile(g, 99.7)) for g in directional) / contrast
+    return region, (np.abs(gx), np.abs(gy), np.abs(gx + gy) / 1.414, np.abs(gx - gy) / 1.414)
 
 
 def noise_sigma(gray: np.ndarray) -> float:
@@ -221,13 +228,7 @@ def crisp_detail(gray: np.ndarray, *, tile: int = 80, min_contrast: float = 40.0
     h, w = gray.shape[:2]
     if h < 16 or w < 16:
         return 0.0
-    scale = 640 / max(h, w)
-    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-    region = cv2.resize(gray, (round(w * scale), round(h * scale)), interpolation=interp)
-    region = region.astype(np.float32)
-    gx = cv2.Sobel(region, cv2.CV_32F, 1, 0, ksize=3) / 4.0
-    gy = cv2.Sobel(region, cv2.CV_32F, 0, 1, ksize=3) / 4.0
-    directional = (np.abs(gx), np.abs(gy), np.abs(gx + gy) / 1.414, np.abs(gx - gy) / 1.414)
+    region, directional = _gradients(gray, 640)
     rh, rw = region.shape
     step = tile // 2
     steepness = []
