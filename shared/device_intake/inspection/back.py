@@ -79,10 +79,15 @@ def logo_detail(gray: np.ndarray, face: np.ndarray | None = None) -> tuple[float
     region = band[top:]
     # A black phone's logo is only ~20 grey levels above its body: stretch dim regions
     # (at most 3x, so that sensor noise on a plain case stays below the thresholds).
-    lo, hi = np.percentile(region, (1, 99))
     if float(np.median(region)) < 70:
+        # Glare on a black back is soft and far brighter than the logo: it would set the
+        # stretch and leave the logo under it at its ~20 levels. The stretch is measured
+        # on the band minus its blur (glare and lighting gradients gone, edges kept).
+        sigma = max(4.0, w * 0.03)
+        detail = band - cv2.GaussianBlur(band, (0, 0), sigma)
+        lo, hi = np.percentile(detail[top:], (1, 99))
         gain = min(3.0, 120.0 / max(1.0, float(hi - lo)))
-        stretched = np.clip((band - lo) * gain, 0, 255).astype(np.uint8)
+        stretched = np.clip((detail - lo) * gain, 0, 255).astype(np.uint8)
         edges = cv2.Canny(stretched, 25, 60, L2gradient=True)
     else:
         edges = cv2.Canny(band.astype(np.uint8), 25, 60, L2gradient=True)

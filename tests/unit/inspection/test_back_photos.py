@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 
+import cv2
+import numpy as np
 from device_intake.domain.documents import InspectionResult
-from device_intake.inspection.back import inspect_back
+from device_intake.inspection.back import NO_LOGO, inspect_back, logo_detail
 from device_intake.inspection.loading import load_document
 
 from tests.generator.cases import CaseSpec, generate
@@ -31,3 +33,28 @@ def test_opaque_case_is_case_attached() -> None:
 
 def test_lit_settings_screen_on_the_back_slot_is_front_side_shown() -> None:
     assert _inspect("back_front_shown", 1).flags == ["FRONT_SIDE_SHOWN"]
+
+
+def _black_back(logo: bool) -> np.ndarray:
+    """A rectified black back (500 x 1000) with two soft glare spots, one on the logo."""
+    h, w = 1000, 500
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    face = np.full((h, w), 30.0, np.float32)
+    for cy, cx, sigma in ((590, 235, 45), (700, 300, 40)):
+        face += 110.0 * np.exp(-((yy - cy) ** 2 + (xx - cx) ** 2) / (2 * sigma**2))
+    if logo:
+        # A soft-edged logo 12 grey levels above the body, under the first glare spot.
+        disc = np.zeros((h, w), np.float32)
+        disc[(yy - 600) ** 2 + (xx - 250) ** 2 < 45**2] = 12.0
+        face += cv2.GaussianBlur(disc, (0, 0), 2.0)
+    noise = np.random.default_rng(7).normal(0, 1.5, face.shape)
+    return np.clip(face + noise, 0, 255).astype(np.uint8)
+
+
+def test_a_logo_under_glare_on_a_black_back_is_still_seen() -> None:
+    # The glare used to set the stretch of the dim middle, which left the logo at its
+    # 12 levels and without edges: the bare back was taken for an opaque case.
+    with_logo, _ = logo_detail(_black_back(logo=True))
+    glare_only, _ = logo_detail(_black_back(logo=False))
+    assert with_logo >= NO_LOGO
+    assert glare_only < NO_LOGO
