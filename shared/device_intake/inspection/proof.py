@@ -46,7 +46,7 @@ from device_intake.inspection.document import (
     to_gray,
 )
 from device_intake.inspection.loading import LoadedDocument
-from device_intake.inspection.ocr import OcrEngine, OcrLine
+from device_intake.inspection.ocr import OcrEngine, OcrLine, OcrWord
 from device_intake.inspection.proof_fields import (
     ProofFields,
     TextLine,
@@ -315,10 +315,12 @@ def _confirm_date(
     index = fields.lines.get("purchase_date")
     if index is None or not 0 <= index < len(lines) or fields.purchase_date is None:
         return engine_name
-    crop = _row_crop(page, lines[index].box)
+    chosen = fields.purchase_date
+    crop = _date_crop(page, lines[index], chosen)
+    if crop is None:
+        crop = _row_crop(page, lines[index].box)
     if crop is None:
         return engine_name
-    chosen = fields.purchase_date
     again = _row_dates(ocr, crop)
     if not again or chosen in again:
         return engine_name  # confirmed, or no date in the row on its own: no opinion
@@ -332,6 +334,33 @@ def _confirm_date(
     if chosen not in third and "purchase_date" not in fields.uncertain:
         fields.uncertain.append("purchase_date")
     return engine_name
+
+
+def _holds(words: tuple[OcrWord, ...], wanted: date) -> bool:
+    text = normalize_line(" ".join(word.text for word in words))
+    return any(found.date == wanted for found in find_dates(text))
+
+
+def _date_crop(page: np.ndarray, line: OcrLine, wanted: date) -> np.ndarray | None:
+    """Just the words of ``line`` that make up the date ``wanted``: the label and the rest
+    of the row left out, so the single-line re-read has a third as much to read."""
+    words = line.words
+    if not words or not _holds(words, wanted):
+        return None
+    start, end = 0, len(words)
+    while start + 1 < end and _holds(words[start + 1 : end], wanted):
+        start += 1
+    while end - 1 > start and _holds(words[start : end - 1], wanted):
+        end -= 1
+    kept = words[start:end]
+    x0 = min(word.box[0] for word in kept)
+    x1 = max(word.box[0] + word.box[2] for word in kept)
+    y0 = min(word.box[1] for word in kept)
+    y1 = max(word.box[1] + word.box[3] for word in kept)
+    h_img, w_img = page.shape[:2]
+    pad = max(4, (y1 - y0) // 2)
+    crop = page[max(0, y0 - pad) : min(h_img, y1 + pad), max(0, x0 - pad) : min(w_img, x1 + pad)]
+    return _close_gaps(crop) if crop.size else None
 
 
 def _first_text_band(strip: np.ndarray) -> tuple[int, int] | None:

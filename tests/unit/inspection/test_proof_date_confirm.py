@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pytest
 from device_intake.inspection import proof
-from device_intake.inspection.ocr import OcrLine
+from device_intake.inspection.ocr import OcrLine, OcrWord
 from device_intake.inspection.proof_fields import ProofFields
 
 
@@ -80,3 +80,21 @@ def test_without_a_second_engine_a_disagreement_is_only_marked(
     proof._confirm_date(PAGE, LINES, fields, _Reader("March 10, 2022"), "tess")
     assert fields.purchase_date == date(2022, 3, 19)
     assert fields.uncertain == ["purchase_date"]
+
+
+def test_the_re_read_is_given_only_the_date_words_of_the_row() -> None:
+    words = (
+        OcrWord("発行日", 0.95, (20, 40, 90, 24)),
+        OcrWord("March", 0.95, (400, 40, 80, 24)),
+        OcrWord("19,", 0.95, (490, 40, 40, 24)),
+        OcrWord("2022", 0.95, (540, 40, 70, 24)),
+        OcrWord("(税込)", 0.95, (650, 40, 90, 24)),
+    )
+    line = OcrLine("発行日 March 19, 2022 (税込)", 0.95, (20, 40, 720, 24), words)
+    page = np.full((200, 800), 255, np.uint8)
+    page[40:64, 400:610] = 0  # ink where the date words are, to tell the crop apart
+    crop = proof._date_crop(page, line, date(2022, 3, 19))
+    assert crop is not None
+    # From "March" to "2022" with a half-height margin: neither the label nor "(税込)".
+    assert crop.shape == (24 + 2 * 12, 210 + 2 * 12)
+    assert proof._date_crop(page, line, date(2022, 3, 10)) is None  # not in this row
