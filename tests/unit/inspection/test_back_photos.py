@@ -35,13 +35,16 @@ def test_lit_settings_screen_on_the_back_slot_is_front_side_shown() -> None:
     assert _inspect("back_front_shown", 1).flags == ["FRONT_SIDE_SHOWN"]
 
 
-def _black_back(logo: bool) -> np.ndarray:
+def _black_back(logo: bool, wide_glare: bool = False) -> np.ndarray:
     """A rectified black back (500 x 1000) with two soft glare spots, one on the logo."""
     h, w = 1000, 500
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     face = np.full((h, w), 30.0, np.float32)
     for cy, cx, sigma in ((590, 235, 45), (700, 300, 40)):
         face += 110.0 * np.exp(-((yy - cy) ** 2 + (xx - cx) ** 2) / (2 * sigma**2))
+    if wide_glare:
+        # A broad soft band of glare across the lower middle (more than half of it lit).
+        face += 90.0 * np.exp(-((yy - 700) ** 2) / (2 * 110.0**2))
     if logo:
         # A soft-edged logo 12 grey levels above the body, under the first glare spot.
         disc = np.zeros((h, w), np.float32)
@@ -56,5 +59,14 @@ def test_a_logo_under_glare_on_a_black_back_is_still_seen() -> None:
     # 12 levels and without edges: the bare back was taken for an opaque case.
     with_logo, _ = logo_detail(_black_back(logo=True))
     glare_only, _ = logo_detail(_black_back(logo=False))
+    assert with_logo >= NO_LOGO
+    assert glare_only < NO_LOGO
+
+
+def test_a_logo_is_still_seen_when_glare_lights_most_of_the_middle() -> None:
+    # The body was judged dark on the middle's median, which the glare lifted over 70:
+    # the logo was then looked for without the stretch and not found.
+    with_logo, _ = logo_detail(_black_back(logo=True, wide_glare=True))
+    glare_only, _ = logo_detail(_black_back(logo=False, wide_glare=True))
     assert with_logo >= NO_LOGO
     assert glare_only < NO_LOGO
