@@ -9,6 +9,7 @@ hand: screenshots, the back shown, part of the device, a box or contract papers.
 from __future__ import annotations
 
 import logging
+import os
 
 import cv2
 import numpy as np
@@ -28,8 +29,8 @@ from device_intake.inspection.device import (
     rectify,
     unwarp_points,
 )
-from device_intake.inspection.ocr import OcrEngine
-from device_intake.inspection.screen_text import ScreenText, read_screen
+from device_intake.inspection.ocr import OcrEngine, OcrUnavailableError, second_reader
+from device_intake.inspection.screen_text import ScreenText, read_screen, read_screen_second
 from device_intake.inspection.screenshot import score_screenshot
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,9 @@ MAX_SCREEN_LONG_SIDE = 2600
 FILLS_FRAME = 0.88
 # face_detail from which a face without glass border and with a box's aspect is a box.
 BOX_FACE_DETAIL = 12.0
+# Screen text (median glyph px, rectified) under which a screen where tesseract found no
+# IMEI row is read once more by the second engine.
+SECOND_LOOK_TEXT_PX = 12.0
 
 
 def _rect_points(box: tuple[float, float, float, float]) -> np.ndarray:
@@ -126,12 +130,22 @@ def inspect_front(doc: Photo, ocr: OcrEngine) -> InspectionResult:
 
     # --- photo defects (not meaningful for a screenshot)
     if not verdict.is_screenshot:
-        id_points = [
-            tuple(np.mean(np.asarray(b.points), axis=0))
-            for b in result.boxes
-            if b.label in ("imei_row", "serial_row")
-        ]
-        flags.extend(_photo_flags(finding, light, gray_small, text.screen, scale, image, id_points))
+        photo_flags = _photo_flags(
+            finding, light, gray_small, text.screen, scale, image, _id_points(result)
+        )
+        explained = any(f in photo_flags for f in (*_NO_IMEI_EXPECTED, *_UNREADABLE_DIGITS))
+        if region is not None and not explained and _second_look_needed(text.screen, ocr):
+            # Nothing read and no defect to tell the subscriber: worth a second engine
+            # before answering IMEI_NOT_FOUND. (The first reading found nothing, so it
+            # was not turned: ``matrix`` is the screen's own.)
+            again = _second_look(screen, ocr, text)
+            if again is not text:
+                text = again
+                _fill_fields(result, text.screen, matrix)
+                photo_flags = _photo_flags(
+                    finding, light, gray_small, text.screen, scale, image, _id_points(result)
+                )
+        flags.extend(photo_flags)
     screen_text = text.screen
     if screen_text.invalid_imei_rows and not result.fields.imei:
         # Digits that fail the check digit on a cut, dark, blurred or coarse photo are a
@@ -213,6 +227,45 @@ def _read_upright(screen: np.ndarray, ocr: OcrEngine) -> _Upright:
             best, best_k = attempt, k
             break
     return _Upright(best, best_k, _rotation_matrix(best_k, w, h))
+
+
+def _id_points(result: InspectionResult) -> list[tuple[float, float]]:
+    """Centres of the IMEI / serial rows read, in photo pixels."""
+    return [
+        tuple(np.mean(np.asarray(b.points), axis=0))
+        for b in result.boxes
+        if b.label in ("imei_row", "serial_row")
+    ]
+
+
+def _second_look_needed(text: ScreenText, ocr: OcrEngine) -> bool:
+    """Tesseract read nothing IMEI-like on a photographed screen whose text is tiny.
+
+    Below ~12 px (rectified) and under moiré tesseract's layout pass returns garbage even
+    for the labels; RapidOCR still reads the rows (~2.5 s on one core, on this path only).
+    Off with ``DEVICE_INTAKE_SCREEN_FALLBACK=none``; only for the tesseract engines
+    (a RapidOCR engine has had its look already).
+    """
+    if os.environ.get("DEVICE_INTAKE_SCREEN_FALLBACK", "rapidocr").strip().lower() == "none":
+        return False
+    if getattr(ocr, "name", "") not in ("tesseract", "hybrid"):
+        return False
+    found = text.imeis or text.serial or text.invalid_imei_rows or text.unread_rows
+    return not found and 0 < text.text_height < SECOND_LOOK_TEXT_PX
+
+
+def _second_look(screen: np.ndarray, ocr: OcrEngine, first: _Upright) -> _Upright:
+    try:
+        reader = second_reader(ocr)
+    except OcrUnavailableError:
+        return first
+    if reader is None:
+        return first
+    again = read_screen_second(screen, reader, ocr)
+    if again.imeis or again.serial or again.invalid_imei_rows:
+        log.info("screen read by the second engine: tesseract found no IMEI row")
+        return _Upright(again, 0, np.eye(3))
+    return first
 
 
 def _fill_fields(result: InspectionResult, text: ScreenText, matrix: np.ndarray) -> None:

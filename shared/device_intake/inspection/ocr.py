@@ -261,6 +261,26 @@ def _read_pytesseract(  # pragma: no cover - only without tesserocr
 
 _default_engine: OcrEngine | None = None
 _default_lock = threading.Lock()
+_second_engine: OcrEngine | None = None
+_second_lock = threading.Lock()
+
+
+def second_reader(primary: OcrEngine) -> OcrEngine | None:
+    """The engine to consult where ``primary`` is unsure: the hybrid engine's own
+    secondary, else one process-wide RapidOcrEngine (loaded on first use: ~400 MB, so
+    only a photo or page that needs it pays). None when the primary is RapidOCR."""
+    fallback = getattr(primary, "secondary", None)
+    if fallback is not None:
+        return fallback
+    if getattr(primary, "name", "") == "rapidocr":
+        return None
+    global _second_engine
+    with _second_lock:
+        if _second_engine is None:
+            from device_intake.inspection.ocr_rapid import RapidOcrEngine  # type: ignore[import-not-found,unused-ignore]
+
+            _second_engine = RapidOcrEngine()
+        return _second_engine
 
 
 def default_engine() -> OcrEngine:

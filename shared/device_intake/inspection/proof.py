@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import threading
 from datetime import date
 from typing import Any
 
@@ -46,7 +45,7 @@ from device_intake.inspection.document import (
     to_gray,
 )
 from device_intake.inspection.loading import LoadedDocument
-from device_intake.inspection.ocr import OcrEngine, OcrLine, OcrWord
+from device_intake.inspection.ocr import OcrEngine, OcrLine, OcrWord, second_reader
 from device_intake.inspection.proof_fields import (
     ProofFields,
     TextLine,
@@ -495,8 +494,6 @@ def _merge_lines(
     return first + second
 
 
-_secondary_engine: OcrEngine | None = None
-_secondary_lock = threading.Lock()
 
 
 def _fallback_setting() -> str:
@@ -518,19 +515,10 @@ def _line_reader(ocr: OcrEngine) -> OcrEngine | None:
 
 
 def _secondary(ocr: OcrEngine) -> OcrEngine | None:
-    """The fallback reader: the hybrid engine's own, else a process-wide RapidOcrEngine."""
-    fallback = getattr(ocr, "secondary", None)
-    if fallback is not None:
-        return fallback
-    if _fallback_setting() == "none" or getattr(ocr, "name", "") == "rapidocr":
+    """The fallback reader: the hybrid engine's own, else the process-wide RapidOcrEngine."""
+    if getattr(ocr, "secondary", None) is None and _fallback_setting() == "none":
         return None
-    global _secondary_engine
-    with _secondary_lock:
-        if _secondary_engine is None:
-            from device_intake.inspection.ocr_rapid import RapidOcrEngine
-
-            _secondary_engine = RapidOcrEngine()
-        return _secondary_engine
+    return second_reader(ocr)
 
 
 def _ocr_text_height(lines: list[OcrLine], page: PreparedPage) -> float | None:

@@ -9,6 +9,7 @@ row's value is then cropped from the full-resolution screen and re-read as one l
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import cv2
@@ -31,6 +32,9 @@ MAX_LAYOUT_LONG_SIDE = 3000
 BINARISE_OFFSET = 30
 MAX_LAYOUT_LINES = 80  # more lines than any settings screen has: the page is noise
 MAX_UNLABELLED_REREADS = 6
+# How iOS groups an IMEI on its 情報 / About screen (2-6-6-1 digits); a label as good as
+# "IMEI" for a row whose label could not be read.
+IMEI_GROUPING = re.compile(r"(?<!\d)\d{2} \d{6} \d{6} \d(?!\d)")
 
 
 @dataclass(slots=True)
@@ -264,6 +268,30 @@ def _read_once(
     lines = ocr.read(layout, lang="jpn+eng", psm=6)
     result = ScreenText(lines=lines, scale=scale, text_height=text_h)
     result.engines.add(ocr.name)
+    _find_values(result, gray, ocr)
+    return result
+
+
+def read_screen_second(screen_gray: np.ndarray, reader: OcrEngine, ocr: OcrEngine) -> ScreenText:
+    """The whole screen read by a second engine (``reader``, RapidOCR), for a screen on
+    which tesseract found no IMEI row at all: tiny text under moiré, where tesseract's
+    layout pass returns garbage. Values are then handled as in :func:`read_screen`
+    (digit rows re-read by ``ocr``, Luhn-checked)."""
+    gray = normalise_polarity(screen_gray)
+    text_h = estimate_text_height(gray)
+    # RapidOCR's detector wants glyphs of ~10 px and more; tiny screens are doubled.
+    scale = 2.0 if 0 < text_h < 10 else 1.0
+    lines = reader.read(_resize(gray, scale) if scale != 1.0 else gray, psm=6)
+    result = ScreenText(lines=lines, scale=scale, text_height=text_h)
+    result.engines.update((getattr(reader, "name", "reader"), ocr.name))
+    _find_values(result, gray, ocr)
+    return result
+
+
+def _find_values(result: ScreenText, gray: np.ndarray, ocr: OcrEngine) -> None:
+    """IMEI and serial rows among ``result.lines`` (read at ``result.scale``)."""
+    lines = result.lines
+    scale = result.scale
     texts = [ln.text for ln in lines]
     rows = find_rows(texts)
     excluded_lines: set[int] = set()
@@ -281,14 +309,17 @@ def _read_once(
                 x, y, w, h = (v / scale for v in box)
                 result.serial = FoundValue("serial", serial, (x, y, w, h), serial)
     # Numbers whose label was misread or absent (a *#06# dialog may list bare numbers):
-    # any line holding 13-17 digits is re-read as a digit row and kept only if Luhn-valid.
+    # any line holding 13-17 digits is re-read as a digit row and kept only if Luhn-valid,
+    # unless its grouping says it is an IMEI (then a bad check digit is reported).
     rereads = 0
     for k, line in enumerate(lines):
         if k in excluded_lines or rereads >= MAX_UNLABELLED_REREADS:
             continue
         if 13 <= len(digits_of(line.text)) <= 17:
             rereads += 1
-            _add_imei(result, gray, _digit_words_box(line), [line.text], ocr, labelled=False)
+            # Grouped as iOS shows an IMEI ("35 533708 514220 2"): the grouping is a label.
+            grouped = IMEI_GROUPING.search(fold(line.text)) is not None
+            _add_imei(result, gray, _digit_words_box(line), [line.text], ocr, labelled=grouped)
     # Order by position on screen: IMEI (slot 1) is above IMEI2 in every layout.
     result.imeis.sort(key=lambda v: (v.box[1], v.box[0]))
     unread_above = [
@@ -299,7 +330,6 @@ def _read_once(
     if unread_above:
         # An IMEI row above the first one read failed: what we report may be IMEI2.
         result.first_row_unread = True
-    return result
 
 
 def _add_imei(
