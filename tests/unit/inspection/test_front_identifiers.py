@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from device_intake.inspection.identifiers import (
     digits_of,
     find_rows,
@@ -82,34 +84,22 @@ def test_imei_value_box_ends_at_the_last_digit_word() -> None:
     # "IME1 35 946308 84187431 円": the bezel beside a glint read as 円 stretched the
     # re-read crop over the black bezel and the row came back empty (dev-89: only IMEI2
     # was reported).
-    from device_intake.inspection.ocr import OcrLine, OcrWord
     from device_intake.inspection.screen_text import _value_box
 
-    words = (
-        OcrWord("IME1", 0.9, (94, 988, 60, 22)),
-        OcrWord("35", 0.9, (790, 988, 30, 22)),
-        OcrWord("946308", 0.9, (830, 988, 90, 22)),
-        OcrWord("84187431", 0.6, (930, 988, 110, 22)),
-        OcrWord("円", 0.3, (1270, 985, 30, 25)),
-    )
-    line = OcrLine("IME1 35 946308 84187431 円", 0.7, (94, 985, 1207, 25), words)
+    from tests.fakes.ocr import ocr_line
+
+    digits = [("35", 790, 30), ("946308", 830, 90), ("84187431", 930, 110)]
+    line = ocr_line([("IME1", 94, 60), *digits, ("円", 1270, 30)], y=985, h=25)
     row = find_rows([line.text])[0]
     assert row.kind == "imei"
     x, _, w, _ = _value_box(row, [line])
     assert x == 790 and x + w == 1040
     # A serial row keeps its whole width (letters-only words are part of the value).
-    serial = OcrLine(
-        "Serial Number F2LX 9ABC DEFG",
-        0.9,
-        (90, 430, 1100, 20),
-        (
-            OcrWord("Serial", 0.9, (90, 430, 60, 20)),
-            OcrWord("Number", 0.9, (160, 430, 80, 20)),
-            OcrWord("F2LX", 0.9, (900, 430, 50, 20)),
-            OcrWord("9ABC", 0.9, (960, 430, 50, 20)),
-            OcrWord("DEFG", 0.9, (1020, 430, 50, 20)),
-        ),
+    label = [("Serial", 90, 60), ("Number", 160, 80)]
+    serial = ocr_line(
+        [*label, ("F2LX", 900, 50), ("9ABC", 960, 50), ("DEFG", 1020, 50)], y=430, h=20
     )
+    serial = replace(serial, box=(90, 430, 1100, 20))  # the row runs on past its last word
     srow = find_rows([serial.text])[0]
     sx, _, sw, _ = _value_box(srow, [serial])
     assert sx + sw == 90 + 1100

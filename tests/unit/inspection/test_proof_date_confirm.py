@@ -7,8 +7,10 @@ from datetime import date
 import numpy as np
 import pytest
 from device_intake.inspection import proof
-from device_intake.inspection.ocr import OcrLine, OcrWord
+from device_intake.inspection.ocr import OcrLine
 from device_intake.inspection.proof_fields import ProofFields
+
+from tests.fakes.ocr import ocr_line
 
 
 class _Reader:
@@ -83,14 +85,8 @@ def test_without_a_second_engine_a_disagreement_is_only_marked(
 
 
 def test_the_re_read_is_given_only_the_date_words_of_the_row() -> None:
-    words = (
-        OcrWord("発行日", 0.95, (20, 40, 90, 24)),
-        OcrWord("March", 0.95, (400, 40, 80, 24)),
-        OcrWord("19,", 0.95, (490, 40, 40, 24)),
-        OcrWord("2022", 0.95, (540, 40, 70, 24)),
-        OcrWord("(税込)", 0.95, (650, 40, 90, 24)),
-    )
-    line = OcrLine("発行日 March 19, 2022 (税込)", 0.95, (20, 40, 720, 24), words)
+    words = [("発行日", 20, 90), ("March", 400, 80), ("19,", 490, 40), ("2022", 540, 70)]
+    line = ocr_line([*words, ("(税込)", 650, 90)], y=40, h=24)
     page = np.full((200, 800), 255, np.uint8)
     page[40:64, 400:610] = 0  # ink where the date words are, to tell the crop apart
     crop = proof._date_crop(page, line, date(2022, 3, 19))
