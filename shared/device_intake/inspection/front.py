@@ -261,7 +261,7 @@ def _second_look(screen: np.ndarray, ocr: OcrEngine, first: _Upright) -> _Uprigh
         return first
     if reader is None:
         return first
-    again = read_screen_second(screen, reader, ocr)
+    again = read_screen_second(screen, reader, ocr, text_height=first.screen.text_height)
     if again.imeis or again.serial or again.invalid_imei_rows:
         log.info("screen read by the second engine: tesseract found no IMEI row")
         return _Upright(again, 0, np.eye(3))

@@ -272,13 +272,20 @@ def _read_once(
     return result
 
 
-def read_screen_second(screen_gray: np.ndarray, reader: OcrEngine, ocr: OcrEngine) -> ScreenText:
+def read_screen_second(
+    screen_gray: np.ndarray,
+    reader: OcrEngine,
+    ocr: OcrEngine,
+    *,
+    text_height: float | None = None,
+) -> ScreenText:
     """The whole screen read by a second engine (``reader``, RapidOCR), for a screen on
     which tesseract found no IMEI row at all: tiny text under moiré, where tesseract's
     layout pass returns garbage. Values are then handled as in :func:`read_screen`
-    (digit rows re-read by ``ocr``, Luhn-checked)."""
+    (digit rows re-read by ``ocr``, Luhn-checked). ``text_height``: the first reading's
+    estimate for this screen, if there was one."""
     gray = normalise_polarity(screen_gray)
-    text_h = estimate_text_height(gray)
+    text_h = estimate_text_height(gray) if text_height is None else text_height
     # RapidOCR's detector wants glyphs of ~10 px and more; tiny screens are doubled.
     scale = 2.0 if 0 < text_h < 10 else 1.0
     lines = reader.read(_resize(gray, scale) if scale != 1.0 else gray, psm=6)
