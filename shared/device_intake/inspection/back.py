@@ -79,7 +79,7 @@ def logo_detail(gray: np.ndarray, face: np.ndarray | None = None) -> tuple[float
     region = band[top:]
     # A black phone's logo is only ~20 grey levels above its body: stretch dim regions
     # (at most 3x, so that sensor noise on a plain case stays below the thresholds).
-    # A dark body: judged on its darker half, since glare can cover half the middle.
+    # A dark body, judged on the middle's 25th percentile: glare can light half of it.
     if float(np.percentile(region, 25)) < 70:
         # Glare on a black back is soft and far brighter than the logo: it would set the
         # stretch and leave the logo under it at its ~20 levels. The stretch is measured

@@ -490,7 +490,7 @@ def _cut_sides(edges: np.ndarray) -> int:
     _, chains = cv2.connectedComponents(thick)
     band = np.ones((h, w), bool)
     band[m : h - m, m : w - m] = False
-    at_border = set(np.unique(chains[band & (chains > 0)]).tolist()) - {0}
+    at_border = set(np.unique(chains[band & (chains > 0)]).tolist())
     count = 0
     for x1, y1, x2, y2 in lines.reshape(-1, 4):
         if band[y1, x1] or band[y2, x2]:

@@ -494,8 +494,6 @@ def _merge_lines(
     return first + second
 
 
-
-
 def _fallback_setting() -> str:
     """``DEVICE_INTAKE_PROOF_FALLBACK``: ``rows`` (default: re-read the rows of missing
     fields with rapidocr), ``page`` (rows, then a full second page read), ``none``."""
