@@ -528,7 +528,7 @@ _NOT_TOTAL = ("お預り", "お預かり", "お釣り", "おつり", "割引", "
               "change", "discount", "tax", "btw", "tva", "mwst", "vat", "消費税", "内税")
 _AMOUNT = re.compile(
     r"(?P<pre>[¥￥$€£₹]|Rs\.?|JPY|USD|EUR|INR|GBP)?\s*"
-    r"(?P<num>\d{1,3}(?:[,.\s]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)\s*"
+    r"(?P<num>\d{1,3}(?:(?:[,.]\s?|\s)\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)\s*"
     r"(?P<post>円|€|EUR|USD|JPY|INR|PLN|zł)?",
 )
 _CURRENCY = {"¥": "JPY", "￥": "JPY", "円": "JPY", "JPY": "JPY", "$": "USD", "USD": "USD",
