@@ -181,7 +181,7 @@ def _iter_lines(api: Any, tess: Any) -> Iterator[OcrLine]:
     # per-word boxes, which layout matching needs).
     while True:
         if it.IsAtBeginningOf(line_level) and words and line_box is not None:
-            yield _make_line(words, line_box)
+            yield make_line(words, line_box)
             words = []
         if it.IsAtBeginningOf(line_level):
             bb = it.BoundingBox(line_level)
@@ -201,10 +201,10 @@ def _iter_lines(api: Any, tess: Any) -> Iterator[OcrLine]:
         if not it.Next(word_level):
             break
     if words and line_box is not None:
-        yield _make_line(words, line_box)
+        yield make_line(words, line_box)
 
 
-def _make_line(words: list[OcrWord], box: tuple[int, int, int, int]) -> OcrLine:
+def make_line(words: list[OcrWord], box: tuple[int, int, int, int]) -> OcrLine:
     text = _join_words([w.text for w in words])
     conf = float(np.mean([w.confidence for w in words])) if words else 0.0
     return OcrLine(text=text, confidence=conf, box=box, words=tuple(words))
@@ -227,6 +227,66 @@ def _is_cjk(ch: str) -> bool:
         or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
         or 0xFF00 <= code <= 0xFFEF  # full-width forms
     )
+
+
+def read_words(
+    engine: OcrEngine,
+    image: np.ndarray,
+    boxes: list[tuple[int, int, int, int]],
+    *,
+    lang: str,
+    strip_px: int = 2400,
+) -> list[OcrWord | None]:
+    """Read many word boxes of ``image`` in a few calls: the crops are laid side by side,
+    a gap apart, on white strips up to ``strip_px`` wide, and each strip is read as one line
+    (an engine call per word costs a page layout pass each). Returns per box the engine's
+    reading of it (words that fall in its slot, joined), or None where nothing was read.
+    """
+    out: list[OcrWord | None] = [None] * len(boxes)
+    if not boxes:
+        return out
+    h_img, w_img = image.shape[:2]
+    crops: list[np.ndarray] = []
+    for x, y, w, h in boxes:
+        # Room above and below for accents; little at the sides, where the neighbour is.
+        pad, side = max(2, h // 5), 2
+        top, left = max(0, y - pad), max(0, x - side)
+        crops.append(image[top : min(h_img, y + h + pad), left : min(w_img, x + w + side)])
+    height = max(c.shape[0] for c in crops)
+    gap = max(12, height)
+    strips: list[list[int]] = [[]]
+    width = gap
+    for i, crop in enumerate(crops):
+        if strips[-1] and width + crop.shape[1] + gap > strip_px:
+            strips.append([])
+            width = gap
+        strips[-1].append(i)
+        width += crop.shape[1] + gap
+    for members in strips:
+        total = gap + sum(crops[i].shape[1] + gap for i in members)
+        shape = (height + 2 * gap, total, *image.shape[2:])
+        strip = np.full(shape, 255, dtype=image.dtype)
+        slots: list[tuple[int, int, int]] = []
+        x = gap
+        for i in members:
+            crop = crops[i]
+            top = gap + (height - crop.shape[0]) // 2
+            strip[top : top + crop.shape[0], x : x + crop.shape[1]] = crop
+            slots.append((x, x + crop.shape[1], i))
+            x += crop.shape[1] + gap
+        found: dict[int, list[OcrWord]] = {}
+        for line in engine.read(strip, lang=lang, psm=7):
+            for word in line.words or (OcrWord(line.text, line.confidence, line.box),):
+                centre = word.box[0] + word.box[2] / 2
+                for left, right, i in slots:
+                    if left - gap / 2 <= centre < right + gap / 2:
+                        found.setdefault(i, []).append(word)
+                        break
+        for i, words in found.items():
+            text = "".join(w.text for w in words).strip()
+            if text:
+                out[i] = OcrWord(text, min(w.confidence for w in words), boxes[i])
+    return out
 
 
 def _read_pytesseract(  # pragma: no cover - only without tesserocr
@@ -255,7 +315,7 @@ def _read_pytesseract(  # pragma: no cover - only without tesserocr
         y1 = min(w.box[1] for w in words)
         x2 = max(w.box[0] + w.box[2] for w in words)
         y2 = max(w.box[1] + w.box[3] for w in words)
-        lines.append(_make_line(words, (x1, y1, x2 - x1, y2 - y1)))
+        lines.append(make_line(words, (x1, y1, x2 - x1, y2 - y1)))
     return lines
 
 

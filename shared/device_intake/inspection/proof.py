@@ -45,7 +45,14 @@ from device_intake.inspection.document import (
     to_gray,
 )
 from device_intake.inspection.loading import LoadedDocument
-from device_intake.inspection.ocr import OcrEngine, OcrLine, OcrWord, second_reader
+from device_intake.inspection.ocr import (
+    OcrEngine,
+    OcrLine,
+    OcrWord,
+    make_line,
+    read_words,
+    second_reader,
+)
 from device_intake.inspection.proof_fields import (
     ProofFields,
     TextLine,
@@ -100,7 +107,7 @@ def _inspect_image(doc: LoadedDocument, ocr: OcrEngine) -> InspectionResult:
     geometry = find_page(image)
     page = prepare_page(image, geometry)
     debug.record("proof_page", page.image)
-    lines = ocr.read(page.image, lang="jpn+eng", psm=6)
+    lines = _read_page(ocr, page.image, split=page.scale <= 1.0)
     engine_name = getattr(ocr, "name", "ocr")
     fields = extract_proof_fields(_text_lines(lines))
     if (
@@ -132,7 +139,7 @@ def _inspect_image(doc: LoadedDocument, ocr: OcrEngine) -> InspectionResult:
         for extra in doc.pages[1:]:
             extra_page = prepare_page(extra, find_page(extra))
             more_fields = extract_proof_fields(
-                _text_lines(ocr.read(extra_page.image, lang="jpn+eng", psm=6))
+                _text_lines(_read_page(ocr, extra_page.image, split=extra_page.scale <= 1.0))
             )
             more_fields.lines.clear()
             _merge(fields, more_fields)
@@ -183,6 +190,92 @@ def _inspect_image(doc: LoadedDocument, ocr: OcrEngine) -> InspectionResult:
     result = _result(fields, flags, boxes, doc, engine=engine_name)
     result.uncertain.extend(u for u in uncertain if u not in result.uncertain)
     return result
+
+
+_LATIN = re.compile(r"[A-Za-z0-9]")
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_LETTER = re.compile(r"[A-Za-z]")
+# A Latin word the page pass read in Japanese and English read again: English's reading
+# is taken unless it is this much less confident (numbers: see _english_wins).
+ENGLISH_MARGIN = 0.1
+# A Latin word (few digits) the Japanese model read at least this confidently stays as read.
+SURE_LATIN = 0.9
+
+
+def _read_page(ocr: OcrEngine, image: np.ndarray, *, split: bool = True) -> list[OcrLine]:
+    """The page pass: tesseract ``jpn``, then its Latin/digit words again with ``eng``.
+
+    ``jpn+eng`` on a whole page runs the English model on nearly every word after the
+    Japanese one (tesseract's multi-language retry: an LSTM word is seldom "acceptable"),
+    ~27 % of the page's time. The Japanese model alone misreads digits and Latin names
+    ("353166054852274" → "...954...", "60700" → "60706"), so only those words get the
+    second model, read together in one call (``read_words``). Print blown up from a small
+    picture (``split`` false) keeps the joint pass: there the Japanese model also garbles
+    words the first pass does not see as Latin (dev lowres proofs lost models and IMEIs).
+    ``DEVICE_INTAKE_PROOF_SPLIT=off`` turns the split off; engines other than tesseract
+    read the page once.
+    """
+    if (
+        not split
+        or os.environ.get("DEVICE_INTAKE_PROOF_SPLIT", "on") == "off"
+        or getattr(ocr, "name", "") not in ("tesseract", "hybrid")
+    ):
+        return ocr.read(image, lang="jpn+eng", psm=6)
+    lines = ocr.read(image, lang="jpn", psm=6)
+    # Latin words, and in a row of Latin words a lone kana or kanji: a symbol the Japanese
+    # model made its own ("Totaal € 717,97" → "Totaal を 717,97"; "合計 122,100 円" keeps 円).
+    picks = [
+        (li, wi)
+        for li, line in enumerate(lines)
+        for wi, word in enumerate(line.words)
+        if (_mostly_latin(word.text) and _worth_english(word))
+        or (_CJK.fullmatch(word.text) and _latin_row(line.text))
+    ]
+    if not picks:
+        return lines
+    again = read_words(ocr, image, [lines[li].words[wi].box for li, wi in picks], lang="eng")
+    out = list(lines)
+    for (li, wi), word in zip(picks, again, strict=True):
+        old = out[li].words[wi]
+        if word is None or not _english_wins(old, word):
+            continue
+        words = list(out[li].words)
+        words[wi] = OcrWord(word.text, word.confidence, old.box)
+        out[li] = make_line(words, out[li].box)
+    return out
+
+
+_NUMBER = re.compile(r"[¥￥$]?\d[\d,./:\-]*")
+
+
+def _english_wins(japanese: OcrWord, english: OcrWord) -> bool:
+    """English is asked to fix the shapes of letters and digits ("iPhone1S" → "iPhone15"),
+    not to add or drop any (it reads a "¥" as "«689"): with another count of them the
+    Japanese reading stays. A number read as a number by both: English (the Japanese model
+    reads the IPA font's 0 as 9, more confidently than English reads it right), and only a
+    number replaces a number. Otherwise English unless it is ``ENGLISH_MARGIN`` less
+    confident."""
+    if len(_LATIN.findall(japanese.text)) != len(_LATIN.findall(english.text)):
+        return False
+    if _NUMBER.fullmatch(japanese.text):
+        return bool(_NUMBER.fullmatch(english.text))  # "193," does not become "193)"
+    return english.confidence >= japanese.confidence - ENGLISH_MARGIN
+
+
+def _worth_english(word: OcrWord) -> bool:
+    """Numbers of three digits or more always (the Japanese model's 0 → 9 comes with full
+    confidence); other Latin words when the Japanese model was unsure of them."""
+    return sum(c.isdigit() for c in word.text) >= 3 or word.confidence < SURE_LATIN
+
+
+def _latin_row(text: str) -> bool:
+    letters = len(_LETTER.findall(text))
+    return letters >= 4 and letters >= 3 * len(_CJK.findall(text))
+
+
+def _mostly_latin(text: str) -> bool:
+    latin = len(_LATIN.findall(text))
+    return latin >= 2 and 2 * latin >= len(text)
 
 
 # Rows that may hold a date, generously: OCR spaces and letters ("RO5. 04. 11").

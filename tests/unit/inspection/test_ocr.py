@@ -10,6 +10,7 @@ from device_intake.inspection.ocr import (
     TesseractOcrEngine,
     _join_words,
     make_engine,
+    read_words,
 )
 from PIL import Image, ImageDraw, ImageFont
 
@@ -75,3 +76,21 @@ def test_cjk_words_are_joined_without_spaces() -> None:
 def test_unknown_engine_name_is_rejected() -> None:
     with pytest.raises(ValueError):
         make_engine("abbyy")
+
+
+def test_read_words_reads_scattered_words_in_one_strip_each(engine: TesseractOcrEngine) -> None:
+    img = Image.new("L", (1200, 400), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 32)
+    spots = [("353166054852274", (40, 30)), ("Galaxy", (700, 120)), ("2024/03/15", (300, 300))]
+    boxes = []
+    for text, (x, y) in spots:
+        draw.text((x, y), text, font=font, fill=0)
+        left, top, right, bottom = draw.textbbox((x, y), text, font=font)
+        boxes.append((left, top, right - left, bottom - top))
+    page = np.array(img)
+    for strip_px in (2400, 400):  # all in one strip; one strip per word
+        got = read_words(engine, page, boxes, lang="eng", strip_px=strip_px)
+        assert [w.text if w else None for w in got] == [text for text, _ in spots]
+        assert [w.box if w else None for w in got] == boxes
+    assert read_words(engine, page, [], lang="eng") == []
