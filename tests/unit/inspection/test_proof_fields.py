@@ -174,6 +174,7 @@ def test_labelled_store():
         ("合計 \\124,080", 124080),  # tesseract reads ¥ as a backslash
         ("合計 ¥121,.400", 121400),  # and doubles a separator
         ("合計 ¥124, 080", 124080),  # or spaces one
+        ("機種代金 82, 4009", 82400),  # and reads 円 as 9 after a spaced separator
         ("機種代金 ¥87,120", 87120),
     ],
 )
