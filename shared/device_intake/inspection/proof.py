@@ -249,16 +249,19 @@ _NUMBER = re.compile(r"[¥￥$]?\d[\d,./:\-]*")
 
 
 def _english_wins(japanese: OcrWord, english: OcrWord) -> bool:
-    """English is asked to fix the shapes of letters and digits ("iPhone1S" → "iPhone15"),
-    not to add or drop any (it reads a "¥" as "«689"): with another count of them the
-    Japanese reading stays. A number read as a number by both: English (the Japanese model
-    reads the IPA font's 0 as 9, more confidently than English reads it right), and only a
-    number replaces a number. Otherwise English unless it is ``ENGLISH_MARGIN`` less
-    confident."""
-    if len(_LATIN.findall(japanese.text)) != len(_LATIN.findall(english.text)):
+    """A number read as a number by both, with as many digits: English (the Japanese model
+    reads the IPA font's 0 as 9, more confidently than English reads it right). A number
+    is replaced by nothing else ("¥122," does not become "«689122,", "193," not "193)").
+    A lone kana or kanji only by a symbol ("を" by "€", never "名" by "1"). Other words:
+    English unless it is ``ENGLISH_MARGIN`` less confident (the Japanese model drops
+    letters: "Pone" for "iPhone")."""
+    if _CJK.fullmatch(japanese.text) and _LATIN.search(english.text):
         return False
     if _NUMBER.fullmatch(japanese.text):
-        return bool(_NUMBER.fullmatch(english.text))  # "193," does not become "193)"
+        digits = sum(c.isdigit() for c in japanese.text)
+        return bool(_NUMBER.fullmatch(english.text)) and digits == sum(
+            c.isdigit() for c in english.text
+        )
     return english.confidence >= japanese.confidence - ENGLISH_MARGIN
 
 

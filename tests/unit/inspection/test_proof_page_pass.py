@@ -104,7 +104,10 @@ def _word(text: str, confidence: float) -> OcrWord:
         (("¥122,", 0.5), ("«689122,", 0.6), False),  # digits added: Japanese stays
         (("193,", 0.97), ("193)", 0.84), False),  # a number is replaced by a number only
         (("iPhone1S", 0.8), ("iPhone15", 0.75), True),  # within the margin
-        (("iPhone1S", 0.8), ("iPhone 1", 0.9), False),  # a character dropped
+        (("Pone", 0.28), ("iPhone", 0.6), True),  # letters Japanese dropped
+        (("39,200", 0.9), ("39,2000", 0.95), False),  # a digit added to a number
+        (("を", 0.5), ("€", 0.8), True),  # a symbol the Japanese model made kana
+        (("名", 0.9), ("1", 0.95), False),  # but a kanji is not made a digit
         (("Galaxv", 0.8), ("Galaxy", 0.65), False),  # far less confident
     ],
 )
