@@ -208,7 +208,7 @@ def _read_page(ocr: OcrEngine, image: np.ndarray, *, split: bool = True) -> list
     ``jpn+eng`` on a whole page runs the English model on nearly every word after the
     Japanese one (tesseract's multi-language retry: an LSTM word is seldom "acceptable"),
     ~27 % of the page's time. The Japanese model alone misreads digits and Latin names
-    ("353166054852274" → "...954...", "60700" → "60706"), so only those words get the
+    ("353166054852274" → "...954...", "iPhone" → "Pone"), so only those words get the
     second model, read together in one call (``read_words``). Print blown up from a small
     picture (``split`` false) keeps the joint pass: there the Japanese model also garbles
     words the first pass does not see as Latin (dev lowres proofs lost models and IMEIs).
