@@ -246,21 +246,22 @@ def _read_page(ocr: OcrEngine, image: np.ndarray, *, split: bool = True) -> list
 
 
 _NUMBER = re.compile(r"[¥￥$]?\d[\d,./:\-]*")
+_DIGIT = re.compile(r"\d")
 
 
 def _english_wins(japanese: OcrWord, english: OcrWord) -> bool:
-    """A number read as a number by both, with as many digits: English (the Japanese model
-    reads the IPA font's 0 as 9, more confidently than English reads it right). A number
-    is replaced by nothing else ("¥122," does not become "«689122,", "193," not "193)").
+    """A number read as a number by both, the same but for its digits: English (the
+    Japanese model reads the IPA font's 0 as 9, more confidently than English reads it
+    right). A number is replaced by nothing else ("¥122," does not become "«689122,",
+    "193," not "193)", "56,02" not "5602").
     A lone kana or kanji only by a symbol ("を" by "€", never "名" by "1"). Other words:
     English unless it is ``ENGLISH_MARGIN`` less confident (the Japanese model drops
     letters: "Pone" for "iPhone")."""
     if _CJK.fullmatch(japanese.text) and _LATIN.search(english.text):
         return False
     if _NUMBER.fullmatch(japanese.text):
-        digits = sum(c.isdigit() for c in japanese.text)
-        return bool(_NUMBER.fullmatch(english.text)) and digits == sum(
-            c.isdigit() for c in english.text
+        return bool(_NUMBER.fullmatch(english.text)) and _DIGIT.sub("0", japanese.text) == (
+            _DIGIT.sub("0", english.text)
         )
     return english.confidence >= japanese.confidence - ENGLISH_MARGIN
 

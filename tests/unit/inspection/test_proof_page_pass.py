@@ -106,6 +106,7 @@ def _word(text: str, confidence: float) -> OcrWord:
         (("iPhone1S", 0.8), ("iPhone15", 0.75), True),  # within the margin
         (("Pone", 0.28), ("iPhone", 0.6), True),  # letters Japanese dropped
         (("39,200", 0.9), ("39,2000", 0.95), False),  # a digit added to a number
+        (("56,02", 0.9), ("5602", 0.95), False),  # nor a separator dropped
         (("を", 0.5), ("€", 0.8), True),  # a symbol the Japanese model made kana
         (("名", 0.9), ("1", 0.95), False),  # but a kanji is not made a digit
         (("Galaxv", 0.8), ("Galaxy", 0.65), False),  # far less confident
