@@ -262,9 +262,8 @@ def _english_wins(japanese: OcrWord, english: OcrWord) -> bool:
     if _CJK.fullmatch(japanese.text) and _LATIN.search(english.text):
         return False
     if _NUMBER.fullmatch(japanese.text):
-        return bool(_NUMBER.fullmatch(english.text)) and _DIGIT.sub("0", japanese.text) == (
-            _DIGIT.sub("0", english.text)
-        )
+        # Same text but for the digits: then English is a number too.
+        return _DIGIT.sub("0", japanese.text) == _DIGIT.sub("0", english.text)
     return english.confidence >= japanese.confidence - ENGLISH_MARGIN
 
 
