@@ -7,7 +7,7 @@ import functools
 import cv2
 import numpy as np
 from device_intake.domain.documents import InspectionResult
-from device_intake.inspection.back import NO_LOGO, inspect_back, logo_detail
+from device_intake.inspection.back import GRAIN_SPREAD, NO_LOGO, inspect_back, logo_detail
 from device_intake.inspection.loading import load_document
 
 from tests.generator.cases import CaseSpec, generate
@@ -35,7 +35,7 @@ def test_lit_settings_screen_on_the_back_slot_is_front_side_shown() -> None:
     assert _inspect("back_front_shown", 1).flags == ["FRONT_SIDE_SHOWN"]
 
 
-def _black_back(logo: bool, wide_glare: bool = False) -> np.ndarray:
+def _black_back(logo: bool, wide_glare: bool = False, noise: float = 1.5) -> np.ndarray:
     """A rectified black back (500 x 1000) with two soft glare spots, one on the logo."""
     h, w = 1000, 500
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
@@ -50,8 +50,8 @@ def _black_back(logo: bool, wide_glare: bool = False) -> np.ndarray:
         disc = np.zeros((h, w), np.float32)
         disc[(yy - 600) ** 2 + (xx - 250) ** 2 < 45**2] = 12.0
         face += cv2.GaussianBlur(disc, (0, 0), 2.0)
-    noise = np.random.default_rng(7).normal(0, 1.5, face.shape)
-    return np.clip(face + noise, 0, 255).astype(np.uint8)
+    grain = np.random.default_rng(7).normal(0, noise, face.shape)
+    return np.clip(face + grain, 0, 255).astype(np.uint8)
 
 
 def test_a_logo_under_glare_on_a_black_back_is_still_seen() -> None:
@@ -70,3 +70,17 @@ def test_a_logo_is_still_seen_when_glare_lights_most_of_the_middle() -> None:
     glare_only, _ = logo_detail(_black_back(logo=False, wide_glare=True))
     assert with_logo >= NO_LOGO
     assert glare_only < NO_LOGO
+
+
+
+def test_sensor_noise_on_a_black_back_is_neither_grain_nor_a_logo() -> None:
+    # Stretched 3x at fixed Canny thresholds, noise put edges over most of the middle:
+    # at sigma 3 a plain back had a "logo" and case grain; at 4.5, edges everywhere.
+    # The threshold now follows the noise in the gradient.
+    with_logo, spread = logo_detail(_black_back(logo=True, noise=3.0))
+    assert with_logo >= NO_LOGO
+    assert spread < GRAIN_SPREAD
+    for noise in (3.0, 4.5):
+        plain, plain_spread = logo_detail(_black_back(logo=False, noise=noise))
+        assert plain < NO_LOGO
+        assert plain_spread < GRAIN_SPREAD

@@ -163,6 +163,13 @@ def test_black_bare_back_whose_logo_starts_above_the_middle_is_bare() -> None:
     assert _inspect("back_photo", 6).flags == []
 
 
+@pytest.mark.parametrize("seed", [106, 135, 239])
+def test_noisy_black_bare_back_is_bare(seed: int) -> None:
+    # Sensor noise (sigma ~4.5), stretched 3x to find the logo, crossed fixed Canny
+    # thresholds all over the middle and passed for a case's grain: CASE_ATTACHED.
+    assert _inspect("back_photo", seed).flags == []
+
+
 @pytest.mark.parametrize("seed", [46, 68])
 def test_defocused_front_whose_outline_is_found_is_blurry_not_a_back(seed: int) -> None:
     # Defocus erased the screen's text; the crop passed the back's blur limit, and the
