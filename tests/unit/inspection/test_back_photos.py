@@ -72,7 +72,6 @@ def test_a_logo_is_still_seen_when_glare_lights_most_of_the_middle() -> None:
     assert glare_only < NO_LOGO
 
 
-
 def test_sensor_noise_on_a_black_back_is_neither_grain_nor_a_logo() -> None:
     # Stretched 3x at fixed Canny thresholds, noise put edges over most of the middle:
     # at sigma 3 a plain back had a "logo" and case grain; at 4.5, edges everywhere.
