@@ -25,10 +25,13 @@ from device_intake.inspection import quality
 from device_intake.inspection.device import (
     CASE_RIM_EDGE,
     GEOMETRY_LONG_SIDE,
+    GLYPH_LIMIT,
+    LIT_GLYPHS,
     PLAIN_FACE_DETAIL,
     FaceReading,
     Photo,
     Region,
+    count_text_glyphs,
     find_device,
     polygon_box,
     read_face,
@@ -49,6 +52,9 @@ GRAIN_SPREAD = 0.5
 # 60, noisy bare black backs (sensor sigma ~4.5) had edges over up to 98 % of the middle's
 # grid and passed for a case's grain. Dev sweep: 4.0 / 5.0 / 6.0 sigma.
 NOISE_EDGE = 5.0
+# Glyph rows this close to the outline (share of the short side) do not make a lit screen:
+# a book case's stitching. Dev sweep (200 backs): 0.02 / 0.03 / 0.05.
+LIT_MARGIN = 0.03
 # Long/short side ratio below which the object is two panels side by side (book case).
 BOOK_ASPECT = 1.2
 
@@ -207,7 +213,7 @@ def inspect_back(doc: Photo) -> InspectionResult:
         elif reading.printed_device or reading.paper:
             # A retail box (a device pictured on it) or a sheet of paper.
             flags.append(ReasonCode.WRONG_SUBJECT)
-        elif reading.lit:
+        elif reading.lit and _lit_inside(face):
             flags.append(ReasonCode.FRONT_SIDE_SHOWN)
         elif not finding.partial and _case_attached(feats, reading):
             flags.append(ReasonCode.CASE_ATTACHED)
@@ -222,6 +228,13 @@ def inspect_back(doc: Photo) -> InspectionResult:
         feats.sharpness,
     )
     return result
+
+
+def _lit_inside(face: np.ndarray) -> bool:
+    """Rows of glyphs away from the outline: a screen's text sits inside its bezel, a
+    case's stitching (broken into glyph-sized pieces) runs along the edge."""
+    gray = cv2.cvtColor(face, cv2.COLOR_BGR2GRAY)
+    return count_text_glyphs(gray, limit=GLYPH_LIMIT, margin=LIT_MARGIN) >= LIT_GLYPHS
 
 
 def _case_attached(f: BackFeatures, face: FaceReading) -> bool:

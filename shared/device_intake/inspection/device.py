@@ -737,12 +737,13 @@ FACE_LONG_SIDE = 900
 GLYPH_LIMIT = 100
 
 
-def count_text_glyphs(gray: np.ndarray, limit: int | None = None) -> int:
+def count_text_glyphs(gray: np.ndarray, limit: int | None = None, margin: float = 0.0) -> int:
     """Glyph-sized connected components that have a neighbour on the same text row.
 
     Works for dark-on-light and light-on-dark text (both polarities are counted, the
     larger wins). ``limit``: stop counting there (a moiré-covered screen has thousands of
-    glyph-like blobs, and no decision needs more than ``GLYPH_LIMIT``).
+    glyph-like blobs, and no decision needs more than ``GLYPH_LIMIT``). ``margin``: leave
+    out blobs centred within this share of the short side from the image's edge.
     """
     best = 0
     h, w = gray.shape[:2]
@@ -763,6 +764,12 @@ def count_text_glyphs(gray: np.ndarray, limit: int | None = None) -> int:
         idx = np.flatnonzero(ok)
         if idx.size < 3:
             continue
+        if margin > 0:
+            edge = min(h, w) * margin
+            cx, cy = cents[1:, 0][idx], cents[1:, 1][idx]
+            idx = idx[(cx >= edge) & (cx <= w - edge) & (cy >= edge) & (cy <= h - edge)]
+            if idx.size < 3:
+                continue
         ys = cents[1:, 1][idx]
         xs = cents[1:, 0][idx]
         hh = hs[idx].astype(np.float32)

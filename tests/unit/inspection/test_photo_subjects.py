@@ -170,6 +170,13 @@ def test_noisy_black_bare_back_is_bare(seed: int) -> None:
     assert _inspect("back_photo", seed).flags == []
 
 
+@pytest.mark.parametrize("seed", [232, 253])
+def test_book_case_stitching_is_not_a_lit_screen(seed: int) -> None:
+    # The stitching round the cover broke into glyph-sized pieces in rows along the
+    # edge: 37-76 "glyphs", FRONT_SIDE_SHOWN.
+    assert _inspect("back_case", seed).flags == ["CASE_ATTACHED"]
+
+
 @pytest.mark.parametrize("seed", [46, 68])
 def test_defocused_front_whose_outline_is_found_is_blurry_not_a_back(seed: int) -> None:
     # Defocus erased the screen's text; the crop passed the back's blur limit, and the
