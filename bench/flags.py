@@ -6,8 +6,9 @@ The full benchmark (``bench.run``) draws a weighted mix, so a flag gets 3-10 pos
 split: too few to see what a change does. This sweep renders ``--n`` cases of EACH family
 named (cached like the benchmark's under ``bench/cache/<version>/sweep-<split>/``), runs the
 default engine on them in ``--jobs`` processes and prints, per family, the share with
-exactly the expected flags, per flag precision / recall, and every miss with the
-generator parameters that explain it. It is a development tool: numbers for the README
+exactly the expected flags, per flag precision / recall, every miss with the generator
+parameters that explain it, and IMEI exact on the acceptable fronts (each wrong one
+listed). It is a development tool: numbers for the README
 come from ``bench.run``. Tune on ``dev`` only; ``holdout`` is for checking.
 """
 
@@ -137,9 +138,24 @@ def main(argv: list[str] | None = None) -> int:
         p = tp[f] / (tp[f] + fp[f]) if tp[f] + fp[f] else float("nan")
         rc = tp[f] / (tp[f] + fn[f]) if tp[f] + fn[f] else float("nan")
         print(f"  {f:22s} {p:6.1%}  {rc:6.1%}   ({tp[f]}/{fp[f]}/{fn[f]})")
+    # IMEI exact on the fronts that should pass (acceptable photos with a known IMEI).
+    fronts = [
+        r
+        for r in results
+        if r["label"]["kind"] == "front"
+        and r["label"].get("acceptable")
+        and r["label"].get("fields", {}).get("imei")
+    ]
+    if fronts:
+        right = sum(1 for r in fronts if r["imei"] == r["label"]["fields"]["imei"])
+        print(f"IMEI exact on acceptable fronts {right}/{len(fronts)}")
     secs = sorted(r["seconds"] for r in results)
     print(f"latency p50 {secs[len(secs) // 2]:.2f} s (jobs={args.jobs}, machine shared)")
     if not args.quiet:
+        for r in fronts:
+            want = r["label"]["fields"]["imei"]
+            if r["imei"] != want:
+                print(f"IMEI {r['label']['filename']}: want {want} got {r['imei']}")
         for r in misses:
             label = r["label"]
             params = {k: label["params"].get(k) for k in PARAM_KEYS if k in label["params"]}
