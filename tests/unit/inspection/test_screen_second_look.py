@@ -7,7 +7,7 @@ import pytest
 from device_intake.domain.imei import is_valid_imei
 from device_intake.inspection import front
 from device_intake.inspection.ocr import OcrLine
-from device_intake.inspection.screen_text import ScreenText, read_screen_second
+from device_intake.inspection.screen_text import FoundValue, ScreenText, read_screen_second
 
 SCREEN = np.full((600, 300), 255, np.uint8)
 INVALID = "35 533708 514220 2"  # what a counterfeit's 情報 screen showed (dev-25)
@@ -63,8 +63,19 @@ def test_the_second_look_is_for_tiny_text_with_nothing_found(
     monkeypatch.delenv("DEVICE_INTAKE_SCREEN_FALLBACK", raising=False)
     tess = _NoDigits()
     assert front._second_look_needed(_screen_text(8.0), tess)
-    assert not front._second_look_needed(_screen_text(20.0), tess)  # tesseract had a fair go
+    assert front._second_look_needed(_screen_text(16.7), tess)  # tilted, noisy: digits lost
+    assert not front._second_look_needed(_screen_text(24.0), tess)  # tesseract had a fair go
     assert not front._second_look_needed(_screen_text(0.0), tess)  # no text on the screen
     assert not front._second_look_needed(_screen_text(8.0), _Lines())  # already RapidOCR
     monkeypatch.setenv("DEVICE_INTAKE_SCREEN_FALLBACK", "none")
     assert not front._second_look_needed(_screen_text(8.0), tess)
+
+
+def test_an_imei_label_with_unread_digits_still_gets_the_second_look(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Tesseract found the IMEI label but not its digits ("IME}. MO |"): the second engine
+    # reads them (dev-900568, dev-900570 were IMEI_NOT_FOUND).
+    monkeypatch.delenv("DEVICE_INTAKE_SCREEN_FALLBACK", raising=False)
+    unread = [FoundValue(kind="imei", value="", box=(0.0, 0.0, 10.0, 10.0), read_text="")]
+    assert front._second_look_needed(_screen_text(16.7, unread_rows=unread), _NoDigits())
