@@ -53,7 +53,7 @@ GRAIN_SPREAD = 0.5
 # grid and passed for a case's grain. Dev sweep: 4.0 / 5.0 / 6.0 sigma.
 NOISE_EDGE = 5.0
 # Glyph rows this close to the outline (share of the short side) do not make a lit screen:
-# a book case's stitching. Dev sweep (200 backs): 0.02 / 0.03 / 0.05.
+# a book case's stitching. Dev sweep (240 backs): 0.02 / 0.03 / 0.05.
 LIT_MARGIN = 0.03
 # Long/short side ratio below which the object is two panels side by side (book case).
 BOOK_ASPECT = 1.2
@@ -101,7 +101,7 @@ def logo_detail(gray: np.ndarray, face: np.ndarray | None = None) -> tuple[float
         gain = min(3.0, 120.0 / max(1.0, float(hi - lo)))
         stretched = np.clip((detail - lo) * gain, 0, 255).astype(np.uint8)
         # Sensor noise, stretched too, would cross fixed thresholds all over a plain black
-        # back: the high threshold rises with the noise in the gradient Canny thresholds.
+        # back: the high threshold rises with the noise in the gradient Canny works on.
         high = max(60.0, NOISE_EDGE * _gradient_noise(stretched[top:]))
         edges = cv2.Canny(stretched, high * 25.0 / 60.0, high, L2gradient=True)
     else:
