@@ -787,6 +787,47 @@ def count_text_glyphs(gray: np.ndarray, limit: int | None = None, margin: float 
     return best
 
 
+# An app icon on the rectified face: a compact, nearly square solid shape 5-20 % of the
+# face's width; a home screen shows rows of them, a back at most a camera module.
+HOME_ICONS = 6
+
+
+def home_screen_icons(face_bgr: np.ndarray) -> int:
+    """Icon-like shapes standing in rows of three or more (a home screen's app grid).
+
+    Outlines are Canny edges of the colour channels (an icon differs from its wallpaper in
+    colour more than in grey level), closed, every contour kept (the screen's own border
+    encloses the rest). A shape counts when its box is near square, 5-20 % of the face's
+    width, and its convex hull fills >= 85 % of the box (a rounded square; a camera lens is a
+    circle, 79 %); duplicates (inner and outer contour of one outline) count once. Dev:
+    15-20 on the home screens taken for backs, 0 on 878 backs and 60 backs in the front slot.
+    """
+    h, w = face_bgr.shape[:2]
+    blur = cv2.GaussianBlur(face_bgr, (3, 3), 0)
+    edges = np.zeros((h, w), np.uint8)
+    for channel in cv2.split(blur):
+        edges |= cv2.Canny(channel, 30, 80, L2gradient=True)
+    edges = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    icons: list[tuple[float, float, float]] = []
+    for contour in contours:
+        x, y, bw, bh = cv2.boundingRect(contour)
+        if not (0.05 * w <= bw <= 0.2 * w and 0.75 <= bw / max(1, bh) <= 1.33):
+            continue
+        if cv2.contourArea(cv2.convexHull(contour)) < 0.85 * bw * bh:
+            continue
+        cx, cy, size = x + bw / 2, y + bh / 2, (bw + bh) / 2
+        if any(abs(cx - i[0]) < 0.3 * size and abs(cy - i[1]) < 0.3 * size for i in icons):
+            continue
+        icons.append((cx, cy, size))
+    in_rows = 0
+    for _, cy, size in icons:
+        row = [i for i in icons if abs(i[1] - cy) < 0.4 * size and 0.7 < i[2] / size < 1.4]
+        if len(row) >= 3:
+            in_rows += 1
+    return in_rows
+
+
 def upright_face(image: np.ndarray, region: Region) -> tuple[np.ndarray, np.ndarray]:
     """The device rectified to ``FACE_LONG_SIDE`` px, portrait (long side vertical), and
     the 3x3 matrix mapping image points into it."""

@@ -20,10 +20,12 @@ from device_intake.domain.reasons import ReasonCode
 from device_intake.inspection import quality
 from device_intake.inspection.device import (
     GEOMETRY_LONG_SIDE,
+    HOME_ICONS,
     DeviceFinding,
     Photo,
     Region,
     find_device,
+    home_screen_icons,
     polygon_box,
     read_face,
     rectify,
@@ -322,7 +324,7 @@ def _photo_flags(
         return flags
     if finding.partial:
         return flags  # a cut-off face cannot be judged for box/back shape; PARTIAL says it
-    face, _ = read_face(image, dev)
+    face, face_image = read_face(image, dev)
     no_glass = face.ring.band_dark < 0.3
     if (
         (face.printed_device and not _inside(face.printed_outline, id_points))
@@ -332,7 +334,14 @@ def _photo_flags(
         # A retail box (a device pictured on it, or a detailed face with a box's aspect and
         # no glass border) or a sheet of paper — even one that carries the IMEI.
         flags.append(ReasonCode.WRONG_SUBJECT)
-    elif not has_id and face.plain and not face.glowing:
+    elif (
+        not has_id
+        and face.plain
+        and not face.glowing
+        and home_screen_icons(face_image) < HOME_ICONS
+    ):
+        # Plain and unlit: a back; unless it shows a home screen's rows of app icons (a
+        # screen without an IMEI: IMEI_NOT_FOUND says what to open).
         flags.append(ReasonCode.BACK_SIDE_SHOWN)
     return flags
 

@@ -15,10 +15,12 @@ import pytest
 from device_intake.domain.documents import InspectionResult
 from device_intake.inspection.back import inspect_back
 from device_intake.inspection.device import (
+    HOME_ICONS,
     LIT_GLYPHS,
     FaceFeatures,
     FaceReading,
     count_text_glyphs,
+    home_screen_icons,
     inset_edge,
     printed_picture,
 )
@@ -175,6 +177,34 @@ def test_book_case_stitching_is_not_a_lit_screen(seed: int) -> None:
     # The stitching round the cover broke into glyph-sized pieces in rows along the
     # edge: 37-76 "glyphs", FRONT_SIDE_SHOWN.
     assert _inspect("back_case", seed).flags == ["CASE_ATTACHED"]
+
+
+@pytest.mark.parametrize("seed", [601, 602])
+def test_plain_home_screen_is_imei_not_found_not_a_back(seed: int) -> None:
+    # Few glyph rows, little detail and no black-glass ring (a dark wallpaper, or the
+    # screen found without its bezel): taken for a back, BACK_SIDE_SHOWN.
+    assert _inspect("front_no_imei", seed).flags == ["IMEI_NOT_FOUND"]
+
+
+def test_home_screen_icons_are_rows_of_rounded_squares_not_camera_lenses() -> None:
+    h, w = 900, 420
+    yy = np.linspace(0, 1, h, dtype=np.float32)[:, None, None]
+    screen = np.clip(np.array([200, 120, 60]) * (1 - yy) + np.array([60, 200, 90]) * yy, 0, 255)
+    screen = np.ascontiguousarray(np.broadcast_to(screen, (h, w, 3)).astype(np.uint8))
+    back = np.full((h, w, 3), 70, np.uint8)
+    rng = np.random.default_rng(3)
+    for row in range(4):
+        for col in range(4):
+            x, y = 40 + col * 95, 150 + row * 100
+            colour = tuple(int(v) for v in rng.integers(0, 256, 3))
+            cv2.rectangle(screen, (x + 8, y), (x + 52, y + 60), colour, -1)
+            cv2.rectangle(screen, (x, y + 8), (x + 60, y + 52), colour, -1)
+            for cx, cy in ((x + 8, y + 8), (x + 52, y + 8), (x + 8, y + 52), (x + 52, y + 52)):
+                cv2.circle(screen, (cx, cy), 8, colour, -1)
+    for cy in (60, 140, 220):  # a camera column of three lenses
+        cv2.circle(back, (80, cy), 32, (20, 20, 20), -1)
+    assert home_screen_icons(screen) >= HOME_ICONS
+    assert home_screen_icons(back) == 0
 
 
 @pytest.mark.parametrize("seed", [46, 68])
