@@ -787,8 +787,9 @@ def count_text_glyphs(gray: np.ndarray, limit: int | None = None, margin: float 
     return best
 
 
-# An app icon on the rectified face: a compact, nearly square solid shape 5-20 % of the
-# face's width; a home screen shows rows of them, a back at most a camera module.
+# Icon-like shapes in rows (``home_screen_icons``) from which a face shows a home screen's
+# app grid: a back shows at most a camera module (dev: 0 on 878 backs, 15-20 on the plain
+# home screens, >= 6 on 170 of 190 home screens).
 HOME_ICONS = 6
 
 
