@@ -244,20 +244,24 @@ def _load_raster(data: bytes, fmt: DocumentFormat, limits: LoadLimits) -> Loaded
             animated = False  # extra HEIF images are thumbnails/bursts: use the primary
         try:
             im.seek(0)
-            im.load()
-            exif = _camera_exif(im)
-            # exif_transpose copies the picture even when it is already upright (~30 ms
-            # on 12 MP): only call it when there is something to turn.
-            turned = im.getexif().get(_ORIENTATION, 1) not in (1, None)
-            upright = ImageOps.exif_transpose(im) if turned else im
-            rgb = _to_rgb(upright)
+            bgr = _decode_jpeg(data, im) if fmt == "jpeg" else None
+            if bgr is not None:
+                exif = _camera_exif(im)
+            else:
+                im.load()
+                exif = _camera_exif(im)
+                # exif_transpose copies the picture even when it is already upright (~30 ms
+                # on 12 MP): only call it when there is something to turn.
+                turned = im.getexif().get(_ORIENTATION, 1) not in (1, None)
+                upright = ImageOps.exif_transpose(im) if turned else im
+                rgb = _to_rgb(upright)
+                # Inside the ``with``: ``rgb`` may be the opened image itself.
+                bgr = cv2.cvtColor(np.asarray(rgb, dtype=np.uint8), cv2.COLOR_RGB2BGR)
         except Image.DecompressionBombError as exc:
             raise DocumentRejected(ReasonCode.FILE_TOO_LARGE, "decompression bomb") from exc
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
             # Truncated data ("image file is truncated"), broken Huffman tables, bad chunks.
             raise DocumentRejected(ReasonCode.CORRUPT_FILE, type(exc).__name__) from exc
-        # Inside the ``with``: ``rgb`` may be the opened image itself (no copy was needed).
-        bgr = cv2.cvtColor(np.asarray(rgb, dtype=np.uint8), cv2.COLOR_RGB2BGR)
     return LoadedDocument(
         image=bgr,
         pages=[bgr],
@@ -267,6 +271,42 @@ def _load_raster(data: bytes, fmt: DocumentFormat, limits: LoadLimits) -> Loaded
         exif=exif,
         animated=animated,
     )
+
+
+# Decode plain JPEGs straight to BGR with OpenCV (same libjpeg-turbo, same pixels: 50 of
+# 50 dev proofs bit-identical) instead of Pillow + a copy to numpy + a channel swap:
+# 15 -> 8 ms on a 3 MP proof. Off: everything goes through Pillow.
+FAST_JPEG = True
+_EOI = b"\xff\xd9"
+# EXIF orientation -> the OpenCV operations that make the picture upright, as
+# ImageOps.exif_transpose does (2 mirrored, 3 upside down, 6 turned right, ...).
+_UPRIGHT = {
+    2: lambda a: cv2.flip(a, 1),
+    3: lambda a: cv2.rotate(a, cv2.ROTATE_180),
+    4: lambda a: cv2.flip(a, 0),
+    5: lambda a: cv2.transpose(a),
+    6: lambda a: cv2.rotate(a, cv2.ROTATE_90_CLOCKWISE),
+    7: lambda a: cv2.flip(cv2.transpose(a), -1),
+    8: lambda a: cv2.rotate(a, cv2.ROTATE_90_COUNTERCLOCKWISE),
+}
+
+
+def _decode_jpeg(data: bytes, im: Image.Image) -> np.ndarray | None:
+    """The upright BGR pixels of a plain (RGB or grey) JPEG, or ``None``: Pillow decodes.
+
+    Only files that end with the end-of-image marker: libjpeg pads a truncated file with
+    grey and OpenCV returns it without a word, where Pillow raises (``CORRUPT_FILE``).
+    A file with bytes after the marker (a phone's appended motion clip) or anything
+    OpenCV cannot decode goes to Pillow as well.
+    """
+    if not FAST_JPEG or im.mode not in ("RGB", "L") or not data.endswith(_EOI):
+        return None
+    flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
+    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+    if bgr is None or bgr.shape[:2] != (im.height, im.width):
+        return None
+    turn = _UPRIGHT.get(im.getexif().get(_ORIENTATION, 1))
+    return turn(bgr) if turn is not None else bgr
 
 
 def _to_rgb(im: Image.Image) -> Image.Image:

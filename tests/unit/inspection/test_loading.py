@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from device_intake.domain.reasons import ReasonCode
+from device_intake.inspection import loading
 from device_intake.inspection.loading import (
     DocumentRejected,
     LoadLimits,
@@ -94,6 +95,31 @@ def test_exif_orientation_rotates_the_pixels(orientation: int, red_at: str):
     bottom_red = doc.image[58, 16, 2] > 200
     assert (top_red, bottom_red) == ((True, False) if red_at == "top" else (False, True))
     assert doc.original_size == (64, 32)
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L"])
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_fast_jpeg_decode_gives_pillows_pixels(
+    monkeypatch: pytest.MonkeyPatch, orientation: int, mode: str
+):
+    """JPEGs are decoded by OpenCV; every orientation and greyscale must come out exactly
+    as the Pillow path (decode, exif_transpose, RGB -> BGR) gives them."""
+    noise = np.random.default_rng(orientation).integers(0, 255, (24, 40, 3), np.uint8)
+    im = Image.fromarray(noise, "RGB").convert(mode)
+    data = _encode(im, "JPEG", exif=_exif_with_gps(orientation).tobytes(), quality=90)
+    fast = load_document(data)
+    monkeypatch.setattr(loading, "FAST_JPEG", False)
+    slow = load_document(data)
+    assert fast.image.shape == slow.image.shape
+    assert np.array_equal(fast.image, slow.image)
+    assert fast.exif == slow.exif and fast.original_size == slow.original_size == (40, 24)
+
+
+def test_jpeg_with_bytes_after_its_end_marker_still_loads():
+    """A phone's motion photo appends a video after the picture: Pillow decodes it."""
+    data = _encode(_photo(), "JPEG", quality=95) + b"ftypmp42" + bytes(2000)
+    doc = load_document(data)
+    assert doc.image.shape == (32, 64, 3) and doc.image[16, 5, 2] > 200
 
 
 def test_png_with_transparency_is_composited_on_white():
