@@ -362,6 +362,17 @@ class ModelCatalog:
                 self._aliases.append(alias)
                 self._by_key.setdefault(key, []).append(alias)
                 self._by_prefix.setdefault(key[:_MIN_KEY], []).append(alias)
+        # Models whose name another model's name extends by more words (Pixel 10 Pro ->
+        # Pixel 10 Pro XL, iPhone 15 -> iPhone 15 Plus).
+        words = {m.id: m.name.casefold().split() for m in self._models.values()}
+        self._extended = frozenset(
+            a.id
+            for a in self._models.values()
+            for b in self._models.values()
+            if a.maker == b.maker
+            and len(words[b.id]) > len(words[a.id])
+            and words[b.id][: len(words[a.id])] == words[a.id]
+        )
 
     # ---- construction ----------------------------------------------------------------
 
@@ -570,15 +581,18 @@ class ModelCatalog:
         before = skeleton.source[: skeleton.positions[hit.start]].rstrip(" ()（")
         return after.startswith(_ACCESSORY_AFTER) or before.endswith(_ACCESSORY_BEFORE)
 
-    @staticmethod
-    def _neighbour_ambiguity(skeleton: _Skeleton, hit: _Hit) -> bool:
-        """Is the word right after the hit a garbled variant word (``Pro Mx``, ``Plas``)?"""
+    def _neighbour_ambiguity(self, skeleton: _Skeleton, hit: _Hit) -> bool:
+        """Is the word right after the hit a garbled variant word (``Pro Mx``, ``Plas``),
+        or a lone glyph where a longer model has its variant word (``Pixel 10 Pro 氏``:
+        the Japanese OCR model read the XL of a Pixel 10 Pro XL as one kanji)?"""
         if hit.end >= len(skeleton.positions):
             return False
         line_end = skeleton.source.find("\n", skeleton.positions[hit.end - 1])
         after = skeleton.source[skeleton.positions[hit.end - 1] + 1 :]
         if line_end != -1:
             after = skeleton.source[skeleton.positions[hit.end - 1] + 1 : line_end]
+        if hit.alias.model.id in self._extended and _LONE_GLYPH.match(after):
+            return True
         m = re.match(r"[\s()\-/・]*([a-z0-9]+)", after)
         if not m:
             return False
@@ -636,6 +650,11 @@ class ModelCatalog:
 
 _ACCESSORY_AFTER = ("用", "対応", "専用", "ケース", "case", "カバー", "フィルム", "保護")
 _ACCESSORY_BEFORE = ("for", "対応機種", "適合機種")
+
+# One kana or kanji standing alone after a model name (a colour kanji is a real word).
+_LONE_GLYPH = re.compile(
+    r"\s*(?![白黒青赤緑紫金銀灰黄])[\u3040-\u30ff\u4e00-\u9fff](?=$|[\s(（\[【/])"
+)
 
 # Words after a model name that look like variants but are ordinary receipt words.
 _NOT_VARIANTS = frozenset(

@@ -152,6 +152,27 @@ def test_find_in_text_flags_a_name_next_to_a_garbled_variant(catalog: ModelCatal
     assert found and found[0].model.id == "iphone-15-pro" and found[0].score <= 0.5
 
 
+@pytest.mark.parametrize(
+    ("text", "model_id", "doubtful"),
+    [
+        # The Japanese OCR model read "XL" as one kanji: could be a Pixel 10 Pro XL.
+        ("機種名 Pixel 10 Pro 氏 (スターライト) 512GB", "pixel-10-pro", True),
+        ("機種名 Pixel 10 Pro XL (スターライト) 512GB", "pixel-10-pro-xl", False),
+        ("機種名 Pixel 10 Pro (スターライト) 512GB", "pixel-10-pro", False),
+        # No longer model to mistake it for, or a real word after the name.
+        ("機種名 Pixel 10 Pro XL 氏 512GB", "pixel-10-pro-xl", False),
+        ("商品名 iPhone 15 Pro 白 256GB", "iphone-15-pro", False),
+        ("商品名 iPhone 15 Pro 本体 256GB", "iphone-15-pro", False),
+    ],
+)
+def test_find_in_text_doubts_a_lone_glyph_where_a_variant_word_could_be(
+    catalog: ModelCatalog, text: str, model_id: str, doubtful: bool
+) -> None:
+    top = catalog.find_in_text(text)[0]
+    assert top.model.id == model_id
+    assert (top.score <= 0.5) is doubtful
+
+
 def test_find_in_text_handles_ocr_noise(catalog: ModelCatalog) -> None:
     text = "ご契約内容\n機種名:  SO-51D  (Xperia l V)\n製造番号 ...\n|| ~~ ;; ＊＊"
     assert catalog.find_in_text(text)[0].model.id == "xperia-1-v"
