@@ -9,7 +9,7 @@ purchase date plus the model name or an IMEI / serial / 製造番号. Steps:
    a sheet running off the picture is ``PARTIAL_DOCUMENT``. Flat images (scans,
    screenshots of carrier web pages: valid proofs, never ``SCREENSHOT``) are whole unless
    text is cut at an edge.
-3. OCR on the page scaled to 16-22 px text: tesseract ``jpn``, then its Latin and digit
+3. OCR on the page scaled to 16-18 px text: tesseract ``jpn``, then its Latin and digit
    words with ``eng`` (``_read_page``; one ``jpn+eng`` pass on print blown up from a
    small picture or with ``DEVICE_INTAKE_PROOF_SPLIT=off``). With the ``hybrid`` engine (or
    ``DEVICE_INTAKE_PROOF_FALLBACK=rapidocr``) a second engine reads the page again when
