@@ -179,12 +179,13 @@ def _probe_items(version: str) -> list[Item]:
     return items
 
 
-def _speedups(
+def _p50_ratios(
     items: dict[str, list[Item]],
-    naive: dict[str, dict[str, Any]],
-    mine: dict[str, dict[str, Any]],
+    naive_ms: dict[str, float],
+    mine_ms: dict[str, float],
+    **extra: Any,
 ) -> dict[str, Any]:
-    """naive p50 / engine p50 per split and kind, on the items both engines ran."""
+    """naive p50 / engine p50 per split and kind, over the good items both have a time for."""
     out: dict[str, Any] = {}
     for split, group in items.items():
         for kind in ("front", "back", "proof"):
@@ -192,20 +193,34 @@ def _speedups(
                 it.id
                 for it in group
                 if it.kind == kind
-                and it.id in naive
-                and it.id in mine
+                and it.id in naive_ms
+                and it.id in mine_ms
                 and not metrics.it_is_bad(it)
             ]
-            a = metrics.percentile([float(naive[i]["ms"]) for i in common], 50)
-            b = metrics.percentile([float(mine[i]["ms"]) for i in common], 50)
+            a = metrics.percentile([naive_ms[i] for i in common], 50)
+            b = metrics.percentile([mine_ms[i] for i in common], 50)
             if a and b:
                 out.setdefault(split, {})[kind] = {
                     "n": len(common),
                     "naive_p50": a,
                     "p50": b,
                     "ratio": round(a / b, 2),
+                    **extra,
                 }
     return out
+
+
+def _speedups(
+    items: dict[str, list[Item]],
+    naive: dict[str, dict[str, Any]],
+    mine: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """The ratio from the separate runs: each engine's own timing of each item."""
+    return _p50_ratios(
+        items,
+        {i: float(row["ms"]) for i, row in naive.items()},
+        {i: float(row["ms"]) for i, row in mine.items()},
+    )
 
 
 # Engines whose speed-up is also timed in turn with the baseline, item by item (the target
@@ -244,32 +259,14 @@ def _paired_speedups(
     cmd += ["--manifest", str(manifest), "--out", str(out), "--cpu", str(cpus[-1])]
     _log(f"naive and {eng} in turn on {len(common)} items (speed-up)")
     subprocess.run(cmd, cwd=REPO, env=_env_for(eng), stderr=subprocess.DEVNULL, check=False)
-    times: dict[str, dict[str, float | None]] = {}
+    times: dict[str, dict[str, float]] = {"naive": {}, eng: {}}
     if out.exists():
         for line in out.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            times[row["id"]] = row["pair_ms"]
-    result: dict[str, Any] = {}
-    for split, group in items.items():
-        for kind in ("front", "back", "proof"):
-            ids = [
-                it.id
-                for it in group
-                if it.kind == kind
-                and times.get(it.id, {}).get("naive") is not None
-                and times.get(it.id, {}).get(eng) is not None
-            ]
-            a = metrics.percentile([float(times[i]["naive"] or 0) for i in ids], 50)
-            b = metrics.percentile([float(times[i][eng] or 0) for i in ids], 50)
-            if a and b:
-                result.setdefault(split, {})[kind] = {
-                    "n": len(ids),
-                    "naive_p50": a,
-                    "p50": b,
-                    "ratio": round(a / b, 2),
-                    "method": "in turn",
-                }
-    return result or None
+            for name in times:
+                if row["pair_ms"].get(name) is not None:
+                    times[name][row["id"]] = float(row["pair_ms"][name])
+    return _p50_ratios(items, times["naive"], times[eng], method="in turn") or None
 
 
 def _write_manifest(path: Path, items: list[Item]) -> None:
