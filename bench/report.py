@@ -116,24 +116,20 @@ def _kind_rows(
     if "naive" in engines:
         ts = targets["speedup"]
 
+        def ratio(e: str, key: str = "speedup_vs_naive") -> dict[str, Any] | None:
+            return rep["engines"][e].get(key, {}).get(split, {}).get(kind)
+
         def speed(e: str) -> str:
-            sp = rep["engines"][e].get("speedup_vs_naive", {}).get(split, {}).get(kind)
+            sp = ratio(e)
             if e == "naive" or not sp:
                 return "–"
             return f"{sp['ratio']:.2f}× (n={sp['n']})" + _mark(ts[1](sp["ratio"]))  # type: ignore[misc]
 
         def separate(e: str) -> str:
-            sp = rep["engines"][e].get("speedup_vs_naive_separate_runs", {}).get(split, {})
-            sp = sp.get(kind)
+            sp = ratio(e, "speedup_vs_naive_separate_runs")
             return "–" if e == "naive" or not sp else f"{sp['ratio']:.2f}× (n={sp['n']})"
 
-        paired = any(
-            (rep["engines"][e].get("speedup_vs_naive", {}).get(split, {}).get(kind) or {}).get(
-                "method"
-            )
-            == "in turn"
-            for e in engines
-        )
+        paired = any((ratio(e) or {}).get("method") == "in turn" for e in engines)
         label = "speed-up vs naive (p50 ratio, same items"
         rows.append((label + (", timed in turn)" if paired else ")"), ts[0], speed))
         if paired:
