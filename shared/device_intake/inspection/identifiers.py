@@ -191,9 +191,9 @@ def imei_candidates(readings: Sequence[str]) -> tuple[str | None, str | None, bo
 
     Returns ``(imei, fifteen_digits_seen, corrected)``: the Luhn-valid IMEI (or None), a
     15-digit string that was read but failed Luhn (for IMEI_CHECKSUM_INVALID), and whether
-    a single-digit correction was needed. A correction is only made at a position where
-    the readings disagree, and only when exactly one candidate passes Luhn: a number shown
-    wrong on the screen (all readings agree) is reported, not "repaired".
+    a correction was needed. The only correction: a reading of 16 digits, none of 15, where
+    dropping exactly one digit passes Luhn. A 15-digit number that fails is reported, never
+    "repaired".
     """
     digit_strings = []
     for r in readings:
@@ -209,33 +209,21 @@ def imei_candidates(readings: Sequence[str]) -> tuple[str | None, str | None, bo
     for d in fifteen:
         if is_valid_imei(d):
             return d, d, False
-    # 16/17 digits: an extra digit was hallucinated (e.g. a stray "1" from a separator).
-    # Drop one digit if exactly one deletion makes a valid IMEI — but never for an IMEISV
-    # row (the caller excludes those).
+    if fifteen:
+        # Fifteen digits read and none passes Luhn: reported as read. No digit is changed
+        # to make one pass: Luhn "fixes" any single digit, so a number shown wrong on the
+        # screen and misread once would become another phone's IMEI (dev sweep, 1,615
+        # fronts: 17 of 95 bad-check-digit fronts were "repaired", no good one needed it).
+        return None, fifteen[0], False
+    # Only 16/17 digits: an extra digit was hallucinated (e.g. a stray "1" from a
+    # separator). Drop one digit if exactly one deletion makes a valid IMEI — but never for
+    # an IMEISV row (the caller excludes those).
     for d in digit_strings:
         if len(d) == 16:
             valid = {d[:k] + d[k + 1 :] for k in range(16) if is_valid_imei(d[:k] + d[k + 1 :])}
             if len(valid) == 1 and len(digit_strings) > 1:
                 return valid.pop(), d, True
-    if not fifteen:
-        return None, None, False
-    disagree = set()
-    for a in fifteen:
-        for b in fifteen:
-            disagree |= {k for k in range(15) if a[k] != b[k]}
-    # Where readings disagree the digit is unknown: Luhn fixes exactly one digit per
-    # position, so one disagreeing position gives one answer, two or more give several
-    # (then nothing is chosen).
-    options: set[str] = set()
-    for base in fifteen:
-        for k in disagree:
-            for alt in "0123456789":
-                cand = base[:k] + alt + base[k + 1 :]
-                if is_valid_imei(cand):
-                    options.add(cand)
-    if len(options) == 1 and len(disagree) <= 2:
-        return options.pop(), fifteen[0], True
-    return None, fifteen[0], False
+    return None, None, False
 
 
 _SERIAL_TOKEN = re.compile(r"[A-Z0-9]{6,20}")

@@ -55,12 +55,26 @@ def test_a_valid_reading_wins_over_a_misread_one() -> None:
     assert seen == IMEI
 
 
-def test_single_digit_correction_only_where_readings_disagree() -> None:
-    # Two readings disagree at one position and neither passes Luhn: one fix passes.
+def test_no_digit_is_made_up_to_pass_luhn() -> None:
+    # Two readings disagree at one position and neither passes Luhn. One digit there would
+    # pass, but neither reading saw it: on a phone whose IMEI fails the check, that "fix"
+    # is another phone's IMEI. The number is reported as read.
     bad_a = IMEI[:9] + "3" + IMEI[10:]
     bad_b = IMEI[:9] + "9" + IMEI[10:]
-    imei, _, corrected = imei_candidates([bad_a, bad_b])
-    assert imei == IMEI and corrected
+    imei, seen, corrected = imei_candidates([bad_a, bad_b])
+    assert imei is None and seen == bad_a and not corrected
+
+
+def test_a_stray_sixteenth_digit_is_dropped_only_without_a_fifteen_digit_reading() -> None:
+    # A separator read as a digit: the one deletion that passes Luhn is taken...
+    stray = IMEI[:6] + "6" + IMEI[6:]
+    other = IMEI[:1] + "0" + IMEI[1:]
+    imei, seen, corrected = imei_candidates([stray, other])
+    assert (imei, seen, corrected) == (IMEI, stray, True)
+    # ...but not against readings of fifteen digits that agree on something else.
+    wrong = IMEI[:-1] + "2"
+    imei, seen, corrected = imei_candidates([stray, wrong, wrong])
+    assert imei is None and seen == wrong and not corrected
 
 
 def test_a_number_shown_wrong_on_screen_is_reported_not_repaired() -> None:
