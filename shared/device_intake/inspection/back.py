@@ -196,18 +196,22 @@ def inspect_back(doc: Photo) -> InspectionResult:
         result.flags = _ordered(flags)
         return result
     result.boxes.append(polygon_box("device", dev.quad))
-    if finding.partial:
+    # A weak outline with straight sharp sides running into the frame: a piece of a device
+    # cut by the frame (dev sweeps: 4 of 80 cut backs, none of ~950 other backs; fronts are
+    # not judged this way, one good front photo would have been).
+    partial = finding.partial or (finding.weak_outline and finding.cut_sides > 0)
+    if partial:
         flags.append(ReasonCode.PARTIAL_FRAME)
     reading, face = read_face(image, dev)
     feats = measure(face, dev)
-    blurry, feats.sharpness = quality.device_blurry(gray_small, dev.quad * scale, finding.partial)
+    blurry, feats.sharpness = quality.device_blurry(gray_small, dev.quad * scale, partial)
     if blurry:
         flags.append(ReasonCode.BLURRY)
-    if quality.device_short_side(dev.size, finding.partial) < quality.MIN_SCREEN_SHORT_SIDE:
+    if quality.device_short_side(dev.size, partial) < quality.MIN_SCREEN_SHORT_SIDE:
         flags.append(ReasonCode.LOW_RESOLUTION)
     judged = not any(f in flags for f in (ReasonCode.TOO_DARK, ReasonCode.BLURRY))
     if judged:
-        if not finding.partial and feats.aspect < BOOK_ASPECT:
+        if not partial and feats.aspect < BOOK_ASPECT:
             # Wider than any phone or tablet: a book-type case opened flat.
             flags.append(ReasonCode.CASE_ATTACHED)
         elif reading.printed_device or reading.paper:
@@ -215,7 +219,7 @@ def inspect_back(doc: Photo) -> InspectionResult:
             flags.append(ReasonCode.WRONG_SUBJECT)
         elif reading.lit and _lit_inside(face):
             flags.append(ReasonCode.FRONT_SIDE_SHOWN)
-        elif not finding.partial and _case_attached(feats, reading):
+        elif not partial and _case_attached(feats, reading):
             flags.append(ReasonCode.CASE_ATTACHED)
     result.flags = _ordered(flags)
     log.info(

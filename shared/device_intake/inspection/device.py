@@ -40,6 +40,9 @@ CUT_SIDE_LENGTH = 0.25
 # inner one's support x fill² is better by this much: then the big one is the device
 # merged with something of its colour that goes on out of the picture (a hand).
 OUTLINE_MARGIN = 0.15
+# An outline whose support x fill² reaches this is well supported (it follows the device's
+# own edges); below it, it may be a piece of the device (see DeviceFinding.weak_outline).
+WELL_SUPPORTED = 0.45
 # Fixed seed for k-means++ (see _foreground_mask).
 _KMEANS_SEED = 0x5EED
 
@@ -214,9 +217,15 @@ class DeviceFinding:
     screen: Region | None
     image_size: tuple[int, int]
     background_distance: float = 0.0  # how different the device is from the background
-    # Long straight sharp edges running into the photo border, counted when no outline was
-    # found: the sides of a device cut by the frame (wood grain is wavy, a hand is soft).
+    # Long straight sharp edges running into the photo border, counted when no outline or
+    # only a weak one was found: the sides of a device cut by the frame (wood grain is
+    # wavy, a hand is soft).
     cut_sides: int = 0
+    # The outline taken is not well supported (``WELL_SUPPORTED``). A device cut by the
+    # frame lends its colour to the border's background sample, and its mask then covers
+    # only a piece of it, a weak outline with the device's straight sides going on into the
+    # frame (see ``inspection.back``).
+    weak_outline: bool = False
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -582,10 +591,15 @@ def find_device(
             continue
         # Among well-supported outlines the biggest wins: a phone printed on a box, or the
         # screen inside a phone, is also a good quad but the object is the outer one.
-        score = quad_area * (1.0 if quality_score >= 0.45 else 0.5)
+        score = quad_area * (1.0 if quality_score >= WELL_SUPPORTED else 0.5)
         outlines.append(_Outline(score, quality_score, touch, blob))
     if outlines:
         best = _choose_outline(outlines)
+        weak = next(o.quality for o in outlines if o.blob is best[1]) < WELL_SUPPORTED
+        if weak:
+            finding.weak_outline = True
+            finding.cut_sides = _cut_sides(sharp)
+            finding.notes.append(f"weak outline, {finding.cut_sides} cut sides")
     if best is None and edge_blob is not None and edge_touch >= 0.08:
         # A device cut by the frame has no closed outline; its sharp edges running into
         # the border are the evidence.
