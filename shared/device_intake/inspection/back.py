@@ -197,8 +197,8 @@ def inspect_back(doc: Photo) -> InspectionResult:
         return result
     result.boxes.append(polygon_box("device", dev.quad))
     # A weak outline with straight sharp sides running into the frame: a piece of a device
-    # cut by the frame (dev sweeps: 4 of 80 cut backs, none of ~950 other backs; fronts are
-    # not judged this way, one good front photo would have been).
+    # cut by the frame (dev sweep cache: 4 of 160 cut backs, none of 1,300 other backs;
+    # fronts are not judged this way, 1 of 230 good front photos would have been).
     partial = finding.partial or (finding.weak_outline and finding.cut_sides > 0)
     if partial:
         flags.append(ReasonCode.PARTIAL_FRAME)

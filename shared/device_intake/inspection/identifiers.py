@@ -212,8 +212,8 @@ def imei_candidates(readings: Sequence[str]) -> tuple[str | None, str | None, bo
     if fifteen:
         # Fifteen digits read and none passes Luhn: reported as read. No digit is changed
         # to make one pass: Luhn "fixes" any single digit, so a number shown wrong on the
-        # screen and misread once would become another phone's IMEI (dev sweep, 1,615
-        # fronts: 17 of 95 bad-check-digit fronts were "repaired", no good one needed it).
+        # screen and misread once would become another phone's IMEI (1,615 dev fronts: 17
+        # of 194 bad-check-digit fronts were "repaired", no good one needed it).
         return None, fifteen[0], False
     # Only 16/17 digits: an extra digit was hallucinated (e.g. a stray "1" from a
     # separator). Drop one digit if exactly one deletion makes a valid IMEI — but never for
