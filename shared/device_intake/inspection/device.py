@@ -594,9 +594,9 @@ def find_device(
         score = quad_area * (1.0 if quality_score >= WELL_SUPPORTED else 0.5)
         outlines.append(_Outline(score, quality_score, touch, blob))
     if outlines:
-        best = _choose_outline(outlines)
-        weak = next(o.quality for o in outlines if o.blob is best[1]) < WELL_SUPPORTED
-        if weak:
+        chosen = _choose_outline(outlines)
+        best = (chosen.score, chosen.blob)
+        if chosen.quality < WELL_SUPPORTED:
             finding.weak_outline = True
             finding.cut_sides = _cut_sides(sharp)
             finding.notes.append(f"weak outline, {finding.cut_sides} cut sides")
@@ -627,7 +627,7 @@ class _Outline(NamedTuple):
     blob: np.ndarray
 
 
-def _choose_outline(outlines: list[_Outline]) -> tuple[float, np.ndarray]:
+def _choose_outline(outlines: list[_Outline]) -> _Outline:
     """The biggest well-supported outline, unless it runs into the frame and an outline
     inside it that does not is much better supported (``OUTLINE_MARGIN``): a colour blob
     that merged the device with a hand of the same colour is big, reaches the border with
@@ -644,7 +644,7 @@ def _choose_outline(outlines: list[_Outline]) -> tuple[float, np.ndarray]:
         ]
         if inner:
             best = max(inner, key=lambda o: o.quality)
-    return best.score, best.blob
+    return best
 
 
 def _centre_inside(blob: np.ndarray, hull: np.ndarray) -> bool:
