@@ -828,7 +828,7 @@ def home_screen_icons(face_bgr: np.ndarray) -> int:
     """
     h, w = face_bgr.shape[:2]
     blur = cv2.GaussianBlur(face_bgr, (3, 3), 0)
-    edges = np.zeros((h, w), np.uint8)
+    edges: np.ndarray = np.zeros((h, w), np.uint8)
     for channel in cv2.split(blur):
         edges |= cv2.Canny(channel, 30, 80, L2gradient=True)
     edges = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
