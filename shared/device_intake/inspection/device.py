@@ -43,9 +43,6 @@ OUTLINE_MARGIN = 0.15
 # An outline whose support x fill² reaches this is well supported (it follows the device's
 # own edges); below it, it may be a piece of the device (see DeviceFinding.weak_outline).
 WELL_SUPPORTED = 0.45
-# A cut device's outline against one background mode replaces the outline found when it
-# is this many times bigger and holds it (see _cut_device_around).
-CUT_DEVICE_AREA = 2.0
 # Fixed seed for k-means++ (see _foreground_mask).
 _KMEANS_SEED = 0x5EED
 
@@ -341,8 +338,8 @@ def _edge_support(poly: np.ndarray, edges: np.ndarray) -> float:
 
 
 def _candidate_masks(small: np.ndarray, edges: np.ndarray) -> Iterator[tuple[str, np.ndarray]]:
-    """Object masks, best sources first; the per-background-mode masks come last (see
-    :func:`find_device` for how their outlines are used)."""
+    """Object masks, best sources first; the per-background-mode masks come last and are
+    only cleaned up if the caller asks for them (they are a fallback)."""
     colour_fg, per_mode = _foreground_mask(small)
     smooth, textured = _smooth_mask(small)
     rare = _not_border_colour(small)
@@ -556,14 +553,18 @@ def find_device(
     outline_edges = _colour_edges(small)
     best: tuple[float, np.ndarray] | None = None
     outlines: list[_Outline] = []
-    mode_outlines: list[_Outline] = []
     edge_touch = 0.0
     edge_blob = None
-    # Masks against one background mode alone are for a device whose own colour was
-    # sampled on the border (cut by the frame). When no outline was found against the whole
-    # background, every mode's mask competes; otherwise a mode outline only replaces the
-    # one found when that one is a piece of it (see _cut_device_around).
+    # Masks against one background mode alone are a fallback for a device whose own
+    # colour was sampled on the border (cut by the frame): they are tried only when no
+    # outline was found against the whole background; then every mode's mask competes.
+    primary_found: bool | None = None
     for name, mask in _candidate_masks(small, edges):
+        if name.startswith("colour-mode"):
+            if primary_found is None:
+                primary_found = bool(outlines)
+            if primary_found:
+                break
         blob = _best_blob(mask, 0.03)
         if blob is None:
             continue
@@ -591,21 +592,9 @@ def find_device(
         # Among well-supported outlines the biggest wins: a phone printed on a box, or the
         # screen inside a phone, is also a good quad but the object is the outer one.
         score = quad_area * (1.0 if quality_score >= WELL_SUPPORTED else 0.5)
-        outline = _Outline(score, quality_score, touch, blob)
-        if name.startswith("colour-mode"):
-            mode_outlines.append(outline)
-        else:
-            outlines.append(outline)
+        outlines.append(_Outline(score, quality_score, touch, blob))
     if outlines:
         chosen = _choose_outline(outlines)
-        around = _cut_device_around(chosen, mode_outlines)
-        if around is not None:
-            chosen = around
-            finding.notes.append("the outline found is a piece of a cut device")
-    elif mode_outlines:
-        chosen = _choose_outline(mode_outlines)
-        outlines = mode_outlines
-    if outlines:
         best = (chosen.score, chosen.blob)
         if chosen.quality < WELL_SUPPORTED:
             finding.weak_outline = True
@@ -656,22 +645,6 @@ def _choose_outline(outlines: list[_Outline]) -> _Outline:
         if inner:
             best = max(inner, key=lambda o: o.quality)
     return best
-
-
-def _cut_device_around(chosen: _Outline, mode_outlines: list[_Outline]) -> _Outline | None:
-    """A well-supported outline against one background mode that runs into the frame,
-    holds the chosen outline's centre and is more than twice its size: the device cut by
-    the frame, whose own colour the border sample took for background, and the chosen
-    outline a piece of it (the camera bump of a beige back). None when there is none."""
-    around = [
-        o
-        for o in mode_outlines
-        if o.touch > PARTIAL_TOUCH
-        and o.quality >= WELL_SUPPORTED
-        and o.score > CUT_DEVICE_AREA * chosen.score
-        and _centre_inside(chosen.blob, cv2.convexHull(o.blob))
-    ]
-    return max(around, key=lambda o: o.score) if around else None
 
 
 def _centre_inside(blob: np.ndarray, hull: np.ndarray) -> bool:

@@ -146,13 +146,6 @@ def test_back_cut_by_the_frame_whose_outline_is_a_piece_of_it_is_partial_frame(s
     assert _inspect("back_partial", seed).flags == ["PARTIAL_FRAME"]
 
 
-def test_back_cut_by_the_frame_whose_camera_bump_was_taken_for_it_is_partial_frame() -> None:
-    # A beige back running off the photo: its colour is on the border, so against the whole
-    # border sample only the camera bump stands out, a well-supported outline inside the
-    # photo (no flag). Against the cloth's colour alone the whole back is the outline.
-    assert _inspect("back_partial", 822).flags == ["PARTIAL_FRAME"]
-
-
 def test_back_cut_by_the_frame_on_a_soft_hand_is_not_blurry() -> None:
     # The whole photo (mostly a defocused hand) was soft, the device's own edges are crisp.
     assert _inspect("back_partial", 13).flags == ["PARTIAL_FRAME"]
