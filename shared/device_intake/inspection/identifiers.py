@@ -215,9 +215,9 @@ def imei_candidates(readings: Sequence[str]) -> tuple[str | None, str | None, bo
         # screen and misread once would become another phone's IMEI (1,615 dev fronts: 17
         # of 194 bad-check-digit fronts were "repaired", no good one needed it).
         return None, fifteen[0], False
-    # Only 16/17 digits: an extra digit was hallucinated (e.g. a stray "1" from a
-    # separator). Drop one digit if exactly one deletion makes a valid IMEI — but never for
-    # an IMEISV row (the caller excludes those).
+    # No 15-digit reading, one of 16: an extra digit was hallucinated (e.g. a stray "1"
+    # from a separator). Drop one digit if exactly one deletion makes a valid IMEI — but
+    # never for an IMEISV row (the caller excludes those). 17 digits are not shortened.
     for d in digit_strings:
         if len(d) == 16:
             valid = {d[:k] + d[k + 1 :] for k in range(16) if is_valid_imei(d[:k] + d[k + 1 :])}
