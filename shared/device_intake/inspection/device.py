@@ -343,11 +343,13 @@ def _candidate_masks(small: np.ndarray, edges: np.ndarray) -> Iterator[tuple[str
     colour_fg, per_mode = _foreground_mask(small)
     smooth, textured = _smooth_mask(small)
     rare = _not_border_colour(small)
+    edge_hull, edge_hull_around = _edge_hull_masks(edges)
     for name, mask in (
         ("colour", colour_fg),
         ("smooth", cv2.bitwise_and(smooth, cv2.bitwise_or(colour_fg, rare)) if textured else None),
         ("rare-colour", rare),
-        ("edges", _edge_hull_mask(edges)),
+        ("edges", edge_hull),
+        ("edges-around", edge_hull_around),
     ):
         if mask is not None:
             yield name, _solid(mask)
@@ -366,19 +368,41 @@ def _solid(mask: np.ndarray) -> np.ndarray:
     return filled
 
 
-def _edge_hull_mask(edges: np.ndarray) -> np.ndarray:
-    """Filled convex hull of the edge pixels of the largest cluster of sharp edges."""
+def _edge_hull_masks(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Filled convex hulls of sharp-edge clusters: the largest cluster, and the innermost
+    cluster that surrounds it (``None`` when none does).
+
+    The second is the object the largest cluster lies on: a retail box whose printed phone
+    (a dense cluster of bezel, icons and clock) is the largest cluster, its own outline a
+    thin ring around it with the box's margin as the gap; a sheet of paper round its block
+    of text. On a hand or a desk of their colour no colour mask holds them apart, so
+    without this nothing proposed them.
+    """
     h, w = edges.shape
     k = max(9, round(min(h, w) * 0.03)) | 1
     grouped = cv2.dilate(edges, np.ones((k, k), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
-    mask = np.zeros_like(edges)
     if n <= 1:
-        return mask
+        return np.zeros_like(edges), None
     biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    ys, xs = np.nonzero((labels == biggest) & (edges > 0))
+    bx, by, bw, bh = stats[biggest, :4]
+    around = None
+    for i in range(1, n):
+        x, y, ww, hh = stats[i, :4]
+        surrounds = i != biggest and x < bx and y < by and x + ww > bx + bw and y + hh > by + bh
+        if surrounds and (around is None or ww * hh < stats[around, 2] * stats[around, 3]):
+            around = i
+    hull = _cluster_hull(edges, labels, biggest)
+    return (hull if hull is not None else np.zeros_like(edges)), (
+        _cluster_hull(edges, labels, around) if around is not None else None
+    )
+
+
+def _cluster_hull(edges: np.ndarray, labels: np.ndarray, label: int) -> np.ndarray | None:
+    ys, xs = np.nonzero((labels == label) & (edges > 0))
     if xs.size < 10:
-        return mask
+        return None
+    mask = np.zeros_like(edges)
     hull = cv2.convexHull(np.stack([xs, ys], axis=1).astype(np.int32))
     cv2.drawContours(mask, [hull], -1, 255, thickness=cv2.FILLED)
     # The edge map is dilated by 2 px; shrink back so the hull sits on the outline.
@@ -631,7 +655,9 @@ def _choose_outline(outlines: list[_Outline]) -> _Outline:
     """The biggest well-supported outline, unless it runs into the frame and an outline
     inside it that does not is much better supported (``OUTLINE_MARGIN``): a colour blob
     that merged the device with a hand of the same colour is big, reaches the border with
-    the arm and follows the device's edges only in part."""
+    the arm and follows the device's edges only in part. Among such inner outlines the
+    biggest wins again, as everywhere: a box merged with a hand holds both the box and the
+    phone printed on it, and the print is the better-supported of the two."""
     best = max(outlines, key=lambda o: o.score)
     if best.touch > 0:
         hull = cv2.convexHull(best.blob)
@@ -643,7 +669,7 @@ def _choose_outline(outlines: list[_Outline]) -> _Outline:
             and _centre_inside(o.blob, hull)
         ]
         if inner:
-            best = max(inner, key=lambda o: o.quality)
+            best = max(inner, key=lambda o: o.score)
     return best
 
 

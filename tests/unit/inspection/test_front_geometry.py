@@ -5,7 +5,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 from device_intake.inspection.device import (
+    _choose_outline,
     _cut_sides,
+    _edge_hull_masks,
+    _Outline,
     find_device,
     fit_quad,
     order_quad,
@@ -136,3 +139,31 @@ def test_a_jagged_side_running_into_the_frame_is_a_cut_side() -> None:
     # The same side ending well inside the photo is not cut by the frame.
     edges[900:] = 0
     assert _cut_sides(edges) == 0
+
+
+def _rect_blob(x: int, y: int, w: int, h: int) -> np.ndarray:
+    return np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.int32).reshape(-1, 1, 2)
+
+
+def test_an_outline_merged_with_the_arm_gives_way_to_the_biggest_good_one_inside() -> None:
+    # A box merged with the hand (runs into the frame, poorly supported) holds the box
+    # (well supported) and the phone printed on it (better still): the box is the object.
+    merged = _Outline(900_000.0, 0.5, 0.1, _rect_blob(0, 100, 900, 1000))
+    box = _Outline(300_000.0, 0.95, 0.0, _rect_blob(200, 200, 500, 600))
+    print_ = _Outline(60_000.0, 1.0, 0.0, _rect_blob(350, 300, 200, 300))
+    assert _choose_outline([merged, box, print_]) is box
+    # Alone inside the merged blob, the phone's own outline is still chosen.
+    assert _choose_outline([merged, print_]) is print_
+
+
+def test_the_edge_cluster_around_the_largest_one_is_proposed_as_an_outline() -> None:
+    edges = np.zeros((1000, 750), np.uint8)
+    for y in range(300, 700, 12):  # a dense print: many short edges, one cluster
+        edges[y, 280:470] = 255
+    inner_only = _edge_hull_masks(edges)
+    assert inner_only[1] is None
+    cv2.rectangle(edges, (150, 150), (600, 850), 255, 1)  # the box's own outline
+    largest, around = _edge_hull_masks(edges)
+    assert largest[500, 375] and not largest[200, 200]
+    assert around is not None and around[200, 200] and around[500, 375]
+    assert not around[100, 100]

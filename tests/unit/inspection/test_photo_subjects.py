@@ -316,3 +316,19 @@ def test_first_imei_row_with_a_glint_beside_it_is_read() -> None:
     label, result = _bench_front("front_photo", 89)
     assert result.flags == []
     assert result.fields.imei == label["fields"]["imei"]
+
+
+@pytest.mark.parametrize("seed", [11, 44, 220])
+def test_box_on_a_hand_is_wrong_subject_not_a_case(seed: int) -> None:
+    # No colour mask held the box apart from the hand (or its blob merged with the hand
+    # and, running into the frame, gave way to the best-supported outline inside it): the
+    # phone printed on the box was the outline, and its plain home screen with no logo
+    # read as an opaque case: CASE_ATTACHED.
+    assert _inspect("back_wrong_subject", seed).flags == ["WRONG_SUBJECT"]
+
+
+def test_contract_on_a_white_desk_is_outlined_whole_and_is_wrong_subject() -> None:
+    # White paper on a white desk: no colour mask outlines the sheet, and the hull of its
+    # text block (the largest cluster of edges) did not look like paper: no flag at all.
+    # The sheet's own edges, a ring round the text, are proposed now.
+    assert _inspect("front_wrong_subject", 607).flags == ["WRONG_SUBJECT"]
