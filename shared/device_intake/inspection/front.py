@@ -137,17 +137,22 @@ def inspect_front(doc: Photo, ocr: OcrEngine) -> InspectionResult:
             finding, light, gray_small, text.screen, scale, image, _id_points(result)
         )
         explained = any(f in photo_flags for f in (*_NO_IMEI_EXPECTED, *_UNREADABLE_DIGITS))
-        if region is not None and not explained and _second_look_needed(text.screen, ocr):
+        again = text
+        if region is not None and not explained:
             # Nothing read and no defect to tell the subscriber: worth a second engine
-            # before answering IMEI_NOT_FOUND. (The first reading found nothing, so it
-            # was not turned: ``matrix`` is the screen's own.)
-            again = _second_look(screen, ocr, text)
-            if again is not text:
-                text = again
-                _fill_fields(result, text.screen, matrix)
-                photo_flags = _photo_flags(
-                    finding, light, gray_small, text.screen, scale, image, _id_points(result)
-                )
+            # before answering IMEI_NOT_FOUND; so is IMEI1's row when only IMEI2 was
+            # read. (Neither first reading was turned: ``matrix`` is the screen's own.)
+            if _second_look_needed(text.screen, ocr):
+                again = _second_look(screen, ocr, text)
+            elif _first_row_missed(text, ocr):
+                again = _second_look(screen, ocr, text, more_imeis=True)
+        if again is not text:
+            text = again
+            result.boxes = [b for b in result.boxes if b.label not in ("imei_row", "serial_row")]
+            _fill_fields(result, text.screen, matrix)
+            photo_flags = _photo_flags(
+                finding, light, gray_small, text.screen, scale, image, _id_points(result)
+            )
         flags.extend(photo_flags)
     screen_text = text.screen
     if screen_text.invalid_imei_rows and not result.fields.imei:
@@ -241,6 +246,12 @@ def _id_points(result: InspectionResult) -> list[tuple[float, float]]:
     ]
 
 
+def _fallback_allowed(ocr: OcrEngine) -> bool:
+    if os.environ.get("DEVICE_INTAKE_SCREEN_FALLBACK", "rapidocr").strip().lower() == "none":
+        return False
+    return getattr(ocr, "name", "") in ("tesseract", "hybrid")
+
+
 def _second_look_needed(text: ScreenText, ocr: OcrEngine) -> bool:
     """Tesseract read no IMEI on a photographed screen whose text is small.
 
@@ -250,9 +261,7 @@ def _second_look_needed(text: ScreenText, ocr: OcrEngine) -> bool:
     Off with ``DEVICE_INTAKE_SCREEN_FALLBACK=none``; only for the tesseract engines
     (a RapidOCR engine has had its look already).
     """
-    if os.environ.get("DEVICE_INTAKE_SCREEN_FALLBACK", "rapidocr").strip().lower() == "none":
-        return False
-    if getattr(ocr, "name", "") not in ("tesseract", "hybrid"):
+    if not _fallback_allowed(ocr):
         return False
     # An IMEI label whose digits tesseract could not read is no reason to stop: the
     # second engine reads the digits.
@@ -260,7 +269,21 @@ def _second_look_needed(text: ScreenText, ocr: OcrEngine) -> bool:
     return not found and 0 < text.text_height < SECOND_LOOK_TEXT_PX
 
 
-def _second_look(screen: np.ndarray, ocr: OcrEngine, first: _Upright) -> _Upright:
+def _first_row_missed(text: _Upright, ocr: OcrEngine) -> bool:
+    """Tesseract read an IMEI, but IMEI1's row above it failed or was never seen (the one
+    read is labelled IMEI2): we would report IMEI2 as the IMEI. Dev sweep cache: 2 of the
+    4 wrong IMEIs on 440 acceptable fronts were IMEI2 read alone, a third had IMEI1's row
+    misread and IMEI2 misread into another valid number."""
+    if not _fallback_allowed(ocr) or text.rotation:
+        return False
+    return bool(text.screen.imeis) and text.screen.first_row_unread
+
+
+def _second_look(
+    screen: np.ndarray, ocr: OcrEngine, first: _Upright, *, more_imeis: bool = False
+) -> _Upright:
+    """The second engine's reading, when it found something (``more_imeis``: more valid
+    IMEIs than the first reading — both rows where tesseract had one)."""
     try:
         reader = second_reader(ocr)
     except OcrUnavailableError:
@@ -268,6 +291,11 @@ def _second_look(screen: np.ndarray, ocr: OcrEngine, first: _Upright) -> _Uprigh
     if reader is None:
         return first
     again = read_screen_second(screen, reader, ocr, text_height=first.screen.text_height)
+    if more_imeis:
+        if len(again.imeis) > len(first.screen.imeis):
+            log.info("screen re-read by the second engine: IMEI1's row was not read")
+            return _Upright(again, 0, np.eye(3))
+        return first
     if again.imeis or again.serial or again.invalid_imei_rows:
         log.info("screen read by the second engine: tesseract found no IMEI row")
         return _Upright(again, 0, np.eye(3))

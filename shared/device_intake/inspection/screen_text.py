@@ -44,6 +44,7 @@ class FoundValue:
     box: tuple[float, float, float, float]  # x, y, w, h in rectified-screen pixels
     read_text: str
     corrected: bool = False
+    slot: int | None = None  # the SIM slot its label names (IMEI2 → 2), if any
 
 
 @dataclass(slots=True)
@@ -56,7 +57,9 @@ class ScreenText:
     invalid_imei_rows: list[FoundValue] = field(default_factory=list)  # 15 digits, bad Luhn
     imei_rows_unread: int = 0  # IMEI rows where no 15-digit number could be read
     unread_rows: list[FoundValue] = field(default_factory=list)
-    first_row_unread: bool = False  # an IMEI row above the first IMEI read was unreadable
+    # The first IMEI read may be IMEI2: an IMEI row above it was unreadable, or its label
+    # names slot 2 (IMEI1's row was not even seen).
+    first_row_unread: bool = False
     engines: set[str] = field(default_factory=set)
     corrected: bool = False
 
@@ -308,7 +311,8 @@ def _find_values(result: ScreenText, gray: np.ndarray, ocr: OcrEngine) -> None:
     for row in rows:
         if row.kind == "imei":
             excluded_lines.update(row.line_indexes)
-            _add_imei(result, gray, _value_box(row, lines), [row.value_text], ocr, labelled=True)
+            box = _value_box(row, lines)
+            _add_imei(result, gray, box, [row.value_text], ocr, labelled=True, slot=row.slot)
         elif row.kind == "serial" and result.serial is None:
             serial = serial_from(row.value_text)
             if serial:
@@ -334,8 +338,9 @@ def _find_values(result: ScreenText, gray: np.ndarray, ocr: OcrEngine) -> None:
         for v in result.invalid_imei_rows + result.unread_rows
         if result.imeis and v.box[1] < result.imeis[0].box[1]
     ]
-    if unread_above:
-        # An IMEI row above the first one read failed: what we report may be IMEI2.
+    if unread_above or (result.imeis and result.imeis[0].slot == 2):
+        # An IMEI row above the first one read failed, or the first one read is labelled
+        # IMEI2: what we report may be IMEI2.
         result.first_row_unread = True
 
 
@@ -347,6 +352,7 @@ def _add_imei(
     ocr: OcrEngine,
     *,
     labelled: bool,
+    slot: int | None = None,
 ) -> None:
     readings, rbox = _reread(gray, box, result.scale, ocr)
     readings = first_readings + readings
@@ -357,7 +363,7 @@ def _add_imei(
         imei, fifteen, corrected = imei_candidates(readings + more)
     if imei is not None:
         if all(v.value != imei for v in result.imeis):
-            result.imeis.append(FoundValue("imei", imei, rbox, imei, corrected))
+            result.imeis.append(FoundValue("imei", imei, rbox, imei, corrected, slot))
             result.corrected |= corrected
     elif not labelled:
         return

@@ -79,3 +79,52 @@ def test_an_imei_label_with_unread_digits_still_gets_the_second_look(
     monkeypatch.delenv("DEVICE_INTAKE_SCREEN_FALLBACK", raising=False)
     unread = [FoundValue(kind="imei", value="", box=(0.0, 0.0, 10.0, 10.0), read_text="")]
     assert front._second_look_needed(_screen_text(16.7, unread_rows=unread), _NoDigits())
+
+
+IMEI1, IMEI2 = "354354003821488", "354354001827651"
+
+
+def test_an_imei_labelled_imei2_read_alone_says_the_first_row_was_missed() -> None:
+    # Tesseract saw "IME12" over IMEI2's digits and nothing of IMEI1's row (dev-900020):
+    # the IMEI reported was IMEI2.
+    alone = read_screen_second(SCREEN, _Lines("IME12", IMEI2), _NoDigits())
+    assert [v.value for v in alone.imeis] == [IMEI2] and alone.first_row_unread
+    both = read_screen_second(SCREEN, _Lines("IMEI1", IMEI1, "IMEI2", IMEI2), _NoDigits())
+    assert [v.value for v in both.imeis] == [IMEI1, IMEI2] and not both.first_row_unread
+
+
+def _upright(text: ScreenText, rotation: int = 0) -> front._Upright:
+    return front._Upright(text, rotation, np.eye(3))
+
+
+def test_imei1_missed_is_read_again_and_taken_only_with_more_imeis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("DEVICE_INTAKE_SCREEN_FALLBACK", raising=False)
+    first = _upright(read_screen_second(SCREEN, _Lines("IME12", IMEI2), _NoDigits()))
+    assert front._first_row_missed(first, _NoDigits())
+    assert not front._first_row_missed(_upright(first.screen, rotation=1), _NoDigits())
+    monkeypatch.setattr(front, "second_reader", lambda ocr: _Lines("IMEI1", IMEI1, "IMEI2", IMEI2))
+    again = front._second_look(SCREEN, _NoDigits(), first, more_imeis=True)
+    assert [v.value for v in again.screen.imeis] == [IMEI1, IMEI2]
+    # The second engine reading one row as well (whichever) changes nothing.
+    monkeypatch.setattr(front, "second_reader", lambda ocr: _Lines("IMEI", IMEI1))
+    assert front._second_look(SCREEN, _NoDigits(), first, more_imeis=True) is first
+
+
+def test_a_photo_where_tesseract_read_only_imei2_reports_imei1(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Dev sweep seed 900020 (defocused, lit unevenly): tesseract read "IVE【" and "oy" for
+    # IMEI1's row and reported IMEI2 as the IMEI.
+    from device_intake.inspection.loading import load_document
+    from device_intake.inspection.ocr import TesseractOcrEngine
+
+    from tests.generator.cases import CaseSpec, generate
+
+    monkeypatch.delenv("DEVICE_INTAKE_SCREEN_FALLBACK", raising=False)
+    case = generate(CaseSpec("front_photo", "dev"), 900_020)
+    doc = load_document(case.data, filename=case.filename, content_type=case.content_type)
+    result = front.inspect_front(doc, TesseractOcrEngine())
+    assert result.fields.imei == case.label["fields"]["imei"] == IMEI1
+    assert result.flags == [] and "imei" not in result.uncertain
