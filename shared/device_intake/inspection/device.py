@@ -368,9 +368,9 @@ def _solid(mask: np.ndarray) -> np.ndarray:
     return filled
 
 
-def _edge_hull_masks(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+def _edge_hull_masks(edges: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Filled convex hulls of sharp-edge clusters: the largest cluster, and the innermost
-    cluster that surrounds it (``None`` when none does).
+    cluster that surrounds it (``None`` where there is no such cluster).
 
     The second is the object the largest cluster lies on: a retail box whose printed phone
     (a dense cluster of bezel, icons and clock) is the largest cluster, its own outline a
@@ -383,7 +383,7 @@ def _edge_hull_masks(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     grouped = cv2.dilate(edges, np.ones((k, k), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
     if n <= 1:
-        return np.zeros_like(edges), None
+        return None, None
     biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     bx, by, bw, bh = stats[biggest, :4]
     around = None
@@ -392,10 +392,8 @@ def _edge_hull_masks(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         surrounds = i != biggest and x < bx and y < by and x + ww > bx + bw and y + hh > by + bh
         if surrounds and (around is None or ww * hh < stats[around, 2] * stats[around, 3]):
             around = i
-    hull = _cluster_hull(edges, labels, biggest)
-    return (hull if hull is not None else np.zeros_like(edges)), (
-        _cluster_hull(edges, labels, around) if around is not None else None
-    )
+    around_hull = _cluster_hull(edges, labels, around) if around is not None else None
+    return _cluster_hull(edges, labels, biggest), around_hull
 
 
 def _cluster_hull(edges: np.ndarray, labels: np.ndarray, label: int) -> np.ndarray | None:

@@ -164,6 +164,6 @@ def test_the_edge_cluster_around_the_largest_one_is_proposed_as_an_outline() -> 
     assert inner_only[1] is None
     cv2.rectangle(edges, (150, 150), (600, 850), 255, 1)  # the box's own outline
     largest, around = _edge_hull_masks(edges)
-    assert largest[500, 375] and not largest[200, 200]
+    assert largest is not None and largest[500, 375] and not largest[200, 200]
     assert around is not None and around[200, 200] and around[500, 375]
     assert not around[100, 100]
