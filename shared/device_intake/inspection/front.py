@@ -253,7 +253,8 @@ def _fallback_allowed(ocr: OcrEngine) -> bool:
 
 
 def _second_look_needed(text: ScreenText, ocr: OcrEngine) -> bool:
-    """Tesseract read no IMEI on a photographed screen whose text is small.
+    """Tesseract read no IMEI on a photographed screen whose text is small, or found an
+    IMEI label and could not read its digits.
 
     Below ~12 px (rectified) and under moiré tesseract's layout pass returns garbage even
     for the labels; up to ~17 px on a tilted, noisy photo it reads the labels but not the
@@ -264,9 +265,11 @@ def _second_look_needed(text: ScreenText, ocr: OcrEngine) -> bool:
     if not _fallback_allowed(ocr):
         return False
     # An IMEI label whose digits tesseract could not read is no reason to stop: the
-    # second engine reads the digits.
+    # second engine reads the digits — at any text size (glare and moiré over large
+    # digits, dev-901021: "IMEI 35 72766. |" at 38 px).
     found = text.imeis or text.serial or text.invalid_imei_rows
-    return not found and 0 < text.text_height < SECOND_LOOK_TEXT_PX
+    small = 0 < text.text_height < SECOND_LOOK_TEXT_PX
+    return not found and (small or bool(text.unread_rows))
 
 
 def _first_row_missed(text: _Upright, ocr: OcrEngine) -> bool:
