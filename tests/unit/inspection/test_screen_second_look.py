@@ -75,10 +75,13 @@ def test_an_imei_label_with_unread_digits_still_gets_the_second_look(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Tesseract found the IMEI label but not its digits ("IME}. MO |"): the second engine
-    # reads them (dev-900568, dev-900570 were IMEI_NOT_FOUND).
+    # reads them (dev-900568, dev-900570 were IMEI_NOT_FOUND). At any text size: glare and
+    # moiré over 38 px digits gave "IMEI 35 72766. |" (dev-901021).
     monkeypatch.delenv("DEVICE_INTAKE_SCREEN_FALLBACK", raising=False)
     unread = [FoundValue(kind="imei", value="", box=(0.0, 0.0, 10.0, 10.0), read_text="")]
     assert front._second_look_needed(_screen_text(16.7, unread_rows=unread), _NoDigits())
+    assert front._second_look_needed(_screen_text(38.0, unread_rows=unread), _NoDigits())
+    assert not front._second_look_needed(_screen_text(38.0), _NoDigits())
 
 
 IMEI1, IMEI2 = "354354003821488", "354354001827651"
@@ -128,13 +131,3 @@ def test_a_photo_where_tesseract_read_only_imei2_reports_imei1(
     result = front.inspect_front(doc, TesseractOcrEngine())
     assert result.fields.imei == case.label["fields"]["imei"] == IMEI1
     assert result.flags == [] and "imei" not in result.uncertain
-
-
-def test_an_imei_label_with_unread_digits_gets_the_second_look_at_any_text_size(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Glare and moiré over 38 px digits: "IMEI 35 72766. |" (dev-901021, IMEI_NOT_FOUND).
-    monkeypatch.delenv("DEVICE_INTAKE_SCREEN_FALLBACK", raising=False)
-    unread = [FoundValue(kind="imei", value="", box=(0.0, 0.0, 10.0, 10.0), read_text="")]
-    assert front._second_look_needed(_screen_text(38.0, unread_rows=unread), _NoDigits())
-    assert not front._second_look_needed(_screen_text(38.0), _NoDigits())
