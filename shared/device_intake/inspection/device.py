@@ -573,7 +573,7 @@ def find_device(
     sharp = _sharp_edges(small)
     edges = _strong_edges(sharp)
     outline_edges = _colour_edges(small)
-    best: tuple[float, np.ndarray] | None = None
+    device_blob: np.ndarray | None = None
     outlines: list[_Outline] = []
     edge_touch = 0.0
     edge_blob = None
@@ -617,26 +617,25 @@ def find_device(
         outlines.append(_Outline(score, quality_score, touch, blob))
     if outlines:
         chosen = _choose_outline(outlines)
-        best = (chosen.score, chosen.blob)
+        device_blob = chosen.blob
         if chosen.quality < WELL_SUPPORTED:
             finding.weak_outline = True
             finding.cut_sides = _cut_sides(sharp)
             finding.notes.append(f"weak outline, {finding.cut_sides} cut sides")
-    if best is None and edge_blob is not None and edge_touch >= 0.08:
+    if device_blob is None and edge_blob is not None and edge_touch >= 0.08:
         # A device cut by the frame has no closed outline; its sharp edges running into
         # the border are the evidence.
-        best = (0.0, edge_blob)
-    if best is None:
+        device_blob = edge_blob
+    if device_blob is None:
         finding.cut_sides = _cut_sides(sharp)
         finding.notes.append(f"no device outline, {finding.cut_sides} cut sides")
         return finding
-    blob = best[1]
-    device = _region(blob, (h, w), scale)
+    device = _region(device_blob, (h, w), scale)
     # Shadows and lighting can make a colour blob reach the border; only count the device
     # as cut when its sharp outline edges reach the border too.
-    device.touches_border = min(device.touches_border, _edge_touch_near(blob, edges))
+    device.touches_border = min(device.touches_border, _edge_touch_near(device_blob, edges))
     finding.device = device
-    finding.screen = _find_screen(small, blob, scale)
+    finding.screen = _find_screen(small, device_blob, scale)
     return finding
 
 
