@@ -452,12 +452,18 @@ def _date_crop(page: np.ndarray, line: OcrLine, wanted: date) -> np.ndarray | No
     kept = words[start:end]
     x0 = min(word.box[0] for word in kept)
     x1 = max(word.box[0] + word.box[2] for word in kept)
-    y0 = min(word.box[1] for word in kept)
-    y1 = max(word.box[1] + word.box[3] for word in kept)
+    # Height from the row, not the words: tesseract's box for a kanji like 日 or 年 can
+    # reach into the next row, whose top half then spoils the single-line read.
+    _, y, _, h = line.box
     h_img, w_img = page.shape[:2]
-    pad = max(4, (y1 - y0) // 2)
-    crop = page[max(0, y0 - pad) : min(h_img, y1 + pad), max(0, x0 - pad) : min(w_img, x1 + pad)]
-    return _close_gaps(crop) if crop.size else None
+    pad = max(4, h // 3)
+    crop = page[max(0, y - pad) : min(h_img, y + h + pad), max(0, x0 - pad) : min(w_img, x1 + pad)]
+    if crop.size == 0:
+        return None
+    band = _first_text_band(crop)
+    if band is not None:
+        crop = crop[band[0] : band[1]]
+    return _close_gaps(crop)
 
 
 def _first_text_band(strip: np.ndarray) -> tuple[int, int] | None:

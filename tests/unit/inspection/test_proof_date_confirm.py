@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pytest
 from device_intake.inspection import proof
-from device_intake.inspection.ocr import OcrLine
+from device_intake.inspection.ocr import OcrLine, OcrWord
 from device_intake.inspection.proof_fields import ProofFields
 
 from tests.fakes.ocr import ocr_line
@@ -91,6 +91,21 @@ def test_the_re_read_is_given_only_the_date_words_of_the_row() -> None:
     page[40:64, 400:610] = 0  # ink where the date words are, to tell the crop apart
     crop = proof._date_crop(page, line, date(2022, 3, 19))
     assert crop is not None
-    # From "March" to "2022" with a half-height margin: neither the label nor "(税込)".
-    assert crop.shape == (24 + 2 * 12, 210 + 2 * 12)
+    # From "March" to "2022", a third of the row's height to each side, then cut to the
+    # band of ink with a quarter-height margin: neither the label nor "(税込)".
+    assert crop.shape == (24 + 2 * 6, 210 + 2 * 8)
     assert proof._date_crop(page, line, date(2022, 3, 10)) is None  # not in this row
+
+
+def test_a_word_box_reaching_into_the_next_row_does_not_bring_it_into_the_crop() -> None:
+    # Dev proofs: tesseract boxed a 日 33-38 px tall on a 24 px row; the crop took in the
+    # top of the next row and the single-line read returned garbage ("et eae").
+    label = OcrWord("発行日", 0.9, (20, 40, 90, 24))
+    tall = OcrWord("2023年4月10日", 0.9, (400, 40, 210, 44))
+    line = OcrLine("発行日 2023年4月10日", 0.9, (20, 40, 590, 24), (label, tall))
+    page = np.full((200, 800), 255, np.uint8)
+    page[40:64, 400:610] = 0  # the date
+    page[76:100, 400:610] = 0  # the next row, 12 px below
+    crop = proof._date_crop(page, line, date(2023, 4, 10))
+    assert crop is not None
+    assert crop.shape[0] == 24 + 2 * 6  # the date's band only
