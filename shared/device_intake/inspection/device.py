@@ -497,7 +497,7 @@ def _edge_touch_near(blob: np.ndarray, edges: np.ndarray) -> float:
     return _blob_touching(hull, (h, w))
 
 
-def _cut_sides(edges: np.ndarray) -> int:
+def _cut_sides(edges: np.ndarray, outline: np.ndarray | None = None) -> int:
     """Straight sharp edges (Canny, Hough) longer than ``CUT_SIDE_LENGTH`` that run into the
     photo border, directly or through the edge chain they belong to (a rounded corner and
     a short side reaching the frame).
@@ -505,6 +505,10 @@ def _cut_sides(edges: np.ndarray) -> int:
     On a background whose colour or texture hides the device's outline (a hand, wood
     grain), its straight sides are still there: a crisp line running into the frame.
     Blurred or dark photos have none. ``edges``: :func:`_sharp_edges` of the photo.
+
+    ``outline``: the (weak) outline taken for the device. A side that lies along it and
+    does not itself reach the border is the outline's own side, joined to the border only
+    through the chains of a grained background (wood), not a side running out of frame.
     """
     h, w = edges.shape
     # On the 3 px wide edges: a side a degree or two off the axis is a 1 px staircase
@@ -526,6 +530,10 @@ def _cut_sides(edges: np.ndarray) -> int:
     band = np.ones((h, w), bool)
     band[m : h - m, m : w - m] = False
     at_border = set(np.unique(chains[band & (chains > 0)]).tolist())
+    own = None
+    if outline is not None:
+        own = np.zeros((h, w), np.uint8)
+        cv2.drawContours(own, [outline], -1, 255, thickness=2 * m + 1)
     count = 0
     for x1, y1, x2, y2 in lines.reshape(-1, 4):
         if band[y1, x1] or band[y2, x2]:
@@ -534,6 +542,8 @@ def _cut_sides(edges: np.ndarray) -> int:
         # The chain the side belongs to: looked up at a few points along it (a fitted
         # segment can pass a pixel beside its chain).
         along = [(x1 + (x2 - x1) * t // 4, y1 + (y2 - y1) * t // 4) for t in range(5)]
+        if own is not None and all(own[y, x] for x, y in along):
+            continue
         if any(chains[y, x] in at_border for x, y in along):
             count += 1
     return count
@@ -620,7 +630,7 @@ def find_device(
         device_blob = chosen.blob
         if chosen.quality < WELL_SUPPORTED:
             finding.weak_outline = True
-            finding.cut_sides = _cut_sides(sharp)
+            finding.cut_sides = _cut_sides(sharp, chosen.blob)
             finding.notes.append(f"weak outline, {finding.cut_sides} cut sides")
     if device_blob is None and edge_blob is not None and edge_touch >= 0.08:
         # A device cut by the frame has no closed outline; its sharp edges running into

@@ -141,6 +141,24 @@ def test_a_jagged_side_running_into_the_frame_is_a_cut_side() -> None:
     assert _cut_sides(edges) == 0
 
 
+def test_the_outlines_own_side_joined_to_the_border_by_grain_is_not_a_cut_side() -> None:
+    # Dev-900281, a whole beige back on wood: its weak outline's long sides were joined to
+    # the border by the wood grain's edge chains and counted as sides running out of frame
+    # (PARTIAL_FRAME on a whole phone).
+    edges = np.zeros((1000, 750), np.uint8)
+    cv2.rectangle(edges, (250, 250), (500, 750), 255, 1)
+    # A wavy grain line (no long straight run) from the side to the border.
+    grain = [(x, round(500 + 25 * np.sin(x / 12))) for x in range(0, 251)]
+    cv2.polylines(edges, [np.array(grain, np.int32).reshape(-1, 1, 2)], False, 255, 1)
+    outline = _rect_blob(250, 250, 250, 500)
+    assert _cut_sides(edges) >= 1  # the side's chain reaches the border
+    assert _cut_sides(edges, outline) == 0
+    # A straight side going on past the outline into the frame is still cut.
+    cv2.line(edges, (400, 250), (400, 0), 255, 1)
+    cv2.line(edges, (400, 250), (400, 750), 255, 1)
+    assert _cut_sides(edges, outline) >= 1
+
+
 def _rect_blob(x: int, y: int, w: int, h: int) -> np.ndarray:
     return np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.int32).reshape(-1, 1, 2)
 
