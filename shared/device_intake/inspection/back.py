@@ -55,6 +55,17 @@ NOISE_EDGE = 5.0
 # Glyph rows this close to the outline (share of the short side) do not make a lit screen:
 # a book case's stitching. Dev sweep (240 backs): 0.02 / 0.03 / 0.05.
 LIT_MARGIN = 0.03
+# The stretch of a dark back's middle: at most DARK_GAIN x, on a copy blurred with sigma
+# DARK_BLUR, minus its blur at DARK_DETAIL of the width (glare and lighting taken out). At
+# 3x on the 3x3-blurred copy minus a 3 % blur, faint soft logos on black phones (~8 levels
+# after focus and resampling) gave no edge, and bare black backs read as opaque cases.
+# Dev sweep cache, 177 dark faces of back/case photos (102 cases): bare backs called cased
+# 6 -> 2, cases missed 6 -> 6. The point is narrow: a gain of 4.5, a 1.2 blur or a 1.5 %
+# scale lose a faint logo again; a gain of 6 with a 3 % scale puts edges round a soft
+# glare spot on a plain dark case (a fresh dev case; tests/unit/.../test_back_photos.py).
+DARK_BLUR = 1.0
+DARK_GAIN = 5.0
+DARK_DETAIL = 0.02
 # Long/short side ratio below which the object is two panels side by side (book case).
 BOOK_ASPECT = 1.2
 
@@ -86,19 +97,24 @@ def logo_detail(gray: np.ndarray, face: np.ndarray | None = None) -> tuple[float
     band = gray[:bottom, int(w * 0.3) : int(w * 0.7)]
     if band.shape[0] <= top or band.shape[1] < 8:
         return 0.0, 0.0
+    raw = band
     band = cv2.GaussianBlur(band, (3, 3), 0).astype(np.float32)
     region = band[top:]
     # A black phone's logo is only ~20 grey levels above its body: stretch dim regions
-    # (at most 3x, so that sensor noise on a plain case stays below the thresholds).
-    # A dark body, judged on the middle's 25th percentile: glare can light half of it.
+    # (at most DARK_GAIN, so that a plain case's grain, stretched, stays below the edge
+    # thresholds). A dark body, judged on the middle's 25th percentile: glare can light
+    # half of it.
     if float(np.percentile(region, 25)) < 70:
         # Glare on a black back is soft and far brighter than the logo: it would set the
         # stretch and leave the logo under it at its ~20 levels. The stretch is measured
         # on the band minus its blur (glare and lighting gradients gone, edges kept).
-        sigma = max(4.0, w * 0.03)
-        detail = band - cv2.GaussianBlur(band, (0, 0), sigma)
+        # A slightly wider blur first (DARK_BLUR) averages the noise a strong stretch
+        # would raise; a logo's strokes are several pixels wide.
+        smooth = cv2.GaussianBlur(raw.astype(np.float32), (0, 0), DARK_BLUR)
+        sigma = max(4.0, w * DARK_DETAIL)
+        detail = smooth - cv2.GaussianBlur(smooth, (0, 0), sigma)
         lo, hi = np.percentile(detail[top:], (1, 99))
-        gain = min(3.0, 120.0 / max(1.0, float(hi - lo)))
+        gain = min(DARK_GAIN, 120.0 / max(1.0, float(hi - lo)))
         stretched = np.clip((detail - lo) * gain, 0, 255).astype(np.uint8)
         # Sensor noise, stretched too, would cross fixed thresholds all over a plain black
         # back: the high threshold rises with the noise in the gradient Canny works on.

@@ -83,3 +83,29 @@ def test_sensor_noise_on_a_black_back_is_neither_grain_nor_a_logo() -> None:
         plain, plain_spread = logo_detail(_black_back(logo=False, noise=noise))
         assert plain < NO_LOGO
         assert plain_spread < GRAIN_SPREAD
+
+
+def _faint_word_mark(level: float, noise: float, seed: int) -> np.ndarray:
+    """A plain black back (500 x 1000) with, when ``level``, a soft word mark that many
+    grey levels above the body where word marks sit (0.72 of the height)."""
+    face = np.full((1000, 500), 30.0, np.float32)
+    if level:
+        mark = np.zeros(face.shape, np.uint8)
+        cv2.putText(mark, "SONY", (150, 730), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 1, 9, cv2.LINE_AA)
+        face += cv2.GaussianBlur(mark.astype(np.float32) * level, (0, 0), 2.5)
+    grain = np.random.default_rng(seed).normal(0, noise, face.shape)
+    return np.clip(face + grain, 0, 255).astype(np.uint8)
+
+
+def test_a_faint_soft_word_mark_on_a_black_back_is_a_logo() -> None:
+    # Dev backs: a black phone's word mark, softened by focus and resampling, 8 levels
+    # above the body. Stretched at most 3x it made no edge and the bare back read as an
+    # opaque case (CASE_ATTACHED on 5 of 2,270 dev backs).
+    for seed in (7, 8):
+        mark, spread = logo_detail(_faint_word_mark(8.0, 1.5, seed))
+        assert mark >= NO_LOGO
+        assert spread < GRAIN_SPREAD
+        for noise in (1.5, 3.0, 4.5):
+            plain, plain_spread = logo_detail(_faint_word_mark(0.0, noise, seed))
+            assert plain < NO_LOGO
+            assert plain_spread < GRAIN_SPREAD
