@@ -471,7 +471,9 @@ def _first_text_band(strip: np.ndarray) -> tuple[int, int] | None:
 
     Tesseract's row box often takes in half of the next row; a single-line read of two
     half rows is garbage, so the strip is cut down to its first band of ink. Columns that
-    are ink from top to bottom (the sheet's edge, a table border) are ignored.
+    are ink from top to bottom (the sheet's edge, a table border) are ignored, and so are
+    rules: long thin strokes across the row (a separator a little slanted on a photo
+    spans several pixel rows and was taken for the row's text).
     """
     gray = to_gray(strip)
     if gray.shape[0] < 8:
@@ -479,6 +481,11 @@ def _first_text_band(strip: np.ndarray) -> tuple[int, int] | None:
     _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     full_columns = ink.mean(axis=0) > 0.8
     ink[:, full_columns] = 0
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    width, height = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    rules = np.flatnonzero((width >= ink.shape[1] // 3) & (width >= 12 * height)) + 1
+    if rules.size:
+        ink[np.isin(labels, rules)] = 0
     rows = ink.sum(axis=1) > max(2, int(0.002 * ink.shape[1]))
     bands: list[tuple[int, int]] = []
     start = None

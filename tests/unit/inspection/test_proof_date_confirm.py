@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import cv2
 import numpy as np
 import pytest
 from device_intake.inspection import proof
@@ -109,3 +110,17 @@ def test_a_word_box_reaching_into_the_next_row_does_not_bring_it_into_the_crop()
     crop = proof._date_crop(page, line, date(2023, 4, 10))
     assert crop is not None
     assert crop.shape[0] == 24 + 2 * 6  # the date's band only
+
+
+def test_a_slanted_rule_above_the_row_is_not_taken_for_its_text() -> None:
+    # Dev proof photo: the separator above 注文日's row, a little slanted after
+    # rectification, spanned 6+ pixel rows; the row crop was cut down to it, the re-read
+    # of the row found nothing and the proof was DATE_NOT_FOUND.
+    strip = np.full((50, 900), 255, np.uint8)
+    cv2.line(strip, (0, 2), (899, 9), 0, 2)  # the rule, 7 px of slant over the row
+    strip[20:44, 10:70] = 0  # the label
+    strip[20:44, 300:560] = 0  # the date
+    band = proof._first_text_band(strip)
+    assert band is not None
+    top, bottom = band
+    assert top >= 12 and bottom >= 44  # the text's band, with its margin
