@@ -319,6 +319,13 @@ _MODEL_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 
+# "(5G)" as OCR reads it: "(56)", "(5C)", "(SG)". No model is named "(56)", but the
+# catalog knows "Pixel 4a" as well as "Pixel 4a (5G)": read "(56)", the 5G model was
+# taken for its 4G sibling with full confidence (dev proofs, a receipt and a carrier page).
+_OCR_5G = re.compile(r"\(\s*[5S]\s*[6GC]\s*\)")
+# Unbracketed ("OPPO A79 5G" read "OPPO A79 56"): tried only when the line names nothing.
+_OCR_5G_WORD = re.compile(r"(?<=[A-Za-z0-9] )5[6C](?= |$)")
+
 
 @lru_cache(maxsize=1)
 def _catalog() -> Any:
@@ -337,10 +344,13 @@ def _find_model(lines: list[str], fields: ProofFields) -> None:
     catalog = _catalog()
     best: tuple[float, int, Any] | None = None
     for i, line in enumerate(lines):
+        line = _OCR_5G.sub("(5G)", line)
         matches = catalog.find_in_text(line)
         if not matches and "$" in line:
             # OCR reads the S of "Galaxy S23" as "$": try the line with S before giving up.
             matches = catalog.find_in_text(re.sub(r"\$(?=\d{2}\b)", "S", line))
+        if not matches and _OCR_5G_WORD.search(line):
+            matches = catalog.find_in_text(_OCR_5G_WORD.sub("5G", line))
         if not matches:
             continue
         top = max(matches, key=lambda m: m.score)

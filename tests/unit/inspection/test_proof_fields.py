@@ -125,6 +125,19 @@ def test_catalog_model_on_a_labelled_line():
     assert fields.model_name == "iPhone 15" and "model_name" not in fields.uncertain
 
 
+@pytest.mark.parametrize("read", ["(56)", "(5C)", "( 5G )", "(SG)"])
+def test_a_5g_suffix_misread_does_not_name_the_4g_sibling(read):
+    # Dev proofs: "Pixel 4a (5G)" read "Pixel 4a (56)" was matched to "Pixel 4a".
+    fields = fields_of(f"機種名 Pixel 4a {read} 64GB ブラック")
+    assert fields.model_name == "Pixel 4a (5G)"
+    assert fields_of("機種名 Pixel 4a 64GB ブラック").model_name == "Pixel 4a"
+
+
+def test_an_unbracketed_5g_misread_is_tried_when_the_line_names_nothing():
+    # Dev proof: "OPPO A79 5G" read "OPPO A79 56" matched no model at all.
+    assert fields_of("機種名 OPPO A79 56 256GB パープル").model_name == "OPPO A79 5G"
+
+
 def test_model_not_in_catalog_is_kept_raw_and_uncertain():
     fields = fields_of("機種名 ZZPhone Quantum 9X\n購入日 2024年3月15日")
     assert fields.model_name == "ZZPhone Quantum 9X"
