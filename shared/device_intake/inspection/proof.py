@@ -375,14 +375,18 @@ def _reread_rows(
     return out if changed else None
 
 
-def _row_crop(page: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
-    """The row of ``box`` from its label to the page's right edge, cut to its first band of
-    ink, long blank stretches shrunk: what a single-line read is given."""
+def _row_crop(
+    page: np.ndarray, box: tuple[int, int, int, int], span: tuple[int, int] | None = None
+) -> np.ndarray | None:
+    """The row of ``box`` from its label to the page's right edge (or across ``span``,
+    x from-to, only), cut to its first band of ink, long blank stretches shrunk: what a
+    single-line read is given."""
     h_img, w_img = page.shape[:2]
     x, y, _, h = box
     pad = max(4, h // 3)
     # To the right edge: values are often right-aligned far from their label.
-    crop = page[max(0, y - pad) : min(h_img, y + h + pad), max(0, x - pad) : w_img]
+    x0, x1 = (x - pad, w_img) if span is None else (span[0] - pad, span[1] + pad)
+    crop = page[max(0, y - pad) : min(h_img, y + h + pad), max(0, x0) : min(w_img, x1)]
     if crop.size == 0:
         return None
     band = _first_text_band(crop)
@@ -454,16 +458,7 @@ def _date_crop(page: np.ndarray, line: OcrLine, wanted: date) -> np.ndarray | No
     x1 = max(word.box[0] + word.box[2] for word in kept)
     # Height from the row, not the words: tesseract's box for a kanji like 日 or 年 can
     # reach into the next row, whose top half then spoils the single-line read.
-    _, y, _, h = line.box
-    h_img, w_img = page.shape[:2]
-    pad = max(4, h // 3)
-    crop = page[max(0, y - pad) : min(h_img, y + h + pad), max(0, x0 - pad) : min(w_img, x1 + pad)]
-    if crop.size == 0:
-        return None
-    band = _first_text_band(crop)
-    if band is not None:
-        crop = crop[band[0] : band[1]]
-    return _close_gaps(crop)
+    return _row_crop(page, line.box, (x0, x1))
 
 
 def _first_text_band(strip: np.ndarray) -> tuple[int, int] | None:
