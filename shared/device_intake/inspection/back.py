@@ -13,6 +13,7 @@ device rectified to a fixed size (see ``docs/vision.md`` for the signals and thr
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 
@@ -68,6 +69,13 @@ DARK_GAIN = 5.0
 DARK_DETAIL = 0.02
 # Long/short side ratio below which the object is two panels side by side (book case).
 BOOK_ASPECT = 1.2
+# A step in grey level (over ~1.3 % of the face) that runs straight across the middle of
+# the rectified object, in each of FOLD_SEGMENTS pieces of its width, at or above which it
+# is a book case's fold between its two panels; perspective can make the opened case look
+# as long as a phone (aspect up to ~1.6). Dev faces (sweep cache): bare backs <= 2.9 (520),
+# clear and opaque cases <= 4.1 (212), book cases found whole >= 12.6 (80 of 87).
+FOLD_STEP = 6.0
+FOLD_SEGMENTS = 8
 
 
 @dataclass(slots=True)
@@ -79,6 +87,7 @@ class BackFeatures:
     sharpness: float = 0.0
     logo: float = 0.0
     logo_spread: float = 0.0
+    fold: float = 0.0
 
 
 def logo_detail(gray: np.ndarray, face: np.ndarray | None = None) -> tuple[float, float]:
@@ -144,6 +153,34 @@ def logo_detail(gray: np.ndarray, face: np.ndarray | None = None) -> tuple[float
     return 1000.0 * float(np.count_nonzero(logo)) / float(logo.size), sum(cells) / 64.0
 
 
+def fold_step(gray: np.ndarray) -> float:
+    """The strongest straight step across the middle (0.35-0.65) of the face, along
+    either axis: the least of its FOLD_SEGMENTS per-piece steps, so that it must run all
+    the way across.
+
+    A book case opened flat is two panels joined by a fold, a straight line from one side
+    of the outline to the other; a bare back's logo, camera and glare are local or soft.
+    A small wobble (±2 rows) is allowed for an outline that is a little off.
+    """
+    best = 0.0
+    for image in (gray, gray.T):
+        smooth = cv2.GaussianBlur(image.astype(np.float32), (0, 0), 1.5)
+        h, w = smooth.shape
+        if h < 40 or w < 4 * FOLD_SEGMENTS:
+            continue
+        cuts = np.linspace(int(w * 0.06), int(w * 0.94), FOLD_SEGMENTS + 1).astype(int)
+        rows = np.stack([smooth[:, a:b].mean(axis=1) for a, b in itertools.pairwise(cuts)], 1)
+        k = max(2, h // 150)
+        step = np.zeros_like(rows)
+        step[k:-k] = rows[2 * k :] - rows[: -2 * k]
+        wobble = np.ones((5, 1), np.uint8)
+        rising = cv2.dilate(step, wobble).min(axis=1)
+        falling = (-cv2.erode(step, wobble)).min(axis=1)
+        middle = slice(int(h * 0.35), int(h * 0.65))
+        best = max(best, float(np.maximum(rising, falling)[middle].max()))
+    return best
+
+
 def _gradient_noise(image: np.ndarray) -> float:
     """Sigma of the noise in ``image``'s 3x3 Sobel gradient, the one Canny thresholds.
 
@@ -184,6 +221,7 @@ def measure(face: np.ndarray, region: Region) -> BackFeatures:
         streaks=glare_streaks(gray),
         logo=logo,
         logo_spread=spread,
+        fold=fold_step(gray),
     )
 
 
@@ -239,11 +277,12 @@ def inspect_back(doc: Photo) -> InspectionResult:
             flags.append(ReasonCode.CASE_ATTACHED)
     result.flags = _ordered(flags)
     log.info(
-        "back inspected flags=%s glyphs=%d logo=%.1f aspect=%.2f inset=%.1f sharp=%.3f",
+        "back inspected flags=%s glyphs=%d logo=%.1f aspect=%.2f fold=%.1f inset=%.1f sharp=%.3f",
         ",".join(result.flags) or "-",
         reading.glyphs,
         feats.logo,
         feats.aspect,
+        feats.fold,
         reading.inset_edge,
         feats.sharpness,
     )
@@ -258,6 +297,8 @@ def _lit_inside(face: np.ndarray) -> bool:
 
 
 def _case_attached(f: BackFeatures, face: FaceReading) -> bool:
+    if f.fold >= FOLD_STEP:
+        return True  # book case: a fold straight across between its two panels
     if f.streaks >= 2:
         return True  # clear case: straight glare streaks across the whole back
     if face.inset_edge >= CASE_RIM_EDGE:

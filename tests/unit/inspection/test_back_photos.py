@@ -7,7 +7,14 @@ import functools
 import cv2
 import numpy as np
 from device_intake.domain.documents import InspectionResult
-from device_intake.inspection.back import GRAIN_SPREAD, NO_LOGO, inspect_back, logo_detail
+from device_intake.inspection.back import (
+    FOLD_STEP,
+    GRAIN_SPREAD,
+    NO_LOGO,
+    fold_step,
+    inspect_back,
+    logo_detail,
+)
 from device_intake.inspection.loading import load_document
 
 from tests.generator.cases import CaseSpec, generate
@@ -29,6 +36,37 @@ def test_bare_back_is_acceptable_and_outlined() -> None:
 
 def test_opaque_case_is_case_attached() -> None:
     assert _inspect("back_case", 2, case="opaque").flags == ["CASE_ATTACHED"]
+
+
+def test_a_book_case_perspective_makes_phone_long_is_case_attached() -> None:
+    # Opened flat and seen at a slant, the two panels measure 1.6 : 1 like a phone, and
+    # the card slots pass for a logo: only the fold between the panels tells.
+    assert _inspect("back_case", 16, case="book").flags == ["CASE_ATTACHED"]
+
+
+def _face(fold: bool) -> np.ndarray:
+    """A rectified object (600 x 1000): camera bar at the top, a logo, a diagonal sheen,
+    a short dark bar across half the middle; with ``fold``, a darker band straight across
+    the middle (the spine between a book case's panels)."""
+    h, w = 1000, 600
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    face = np.full((h, w), 120.0, np.float32)
+    face += 40.0 * np.exp(-((((xx / w + yy / h) / 2 - 0.5) / 0.12) ** 2))
+    face[80:200, 20:580] = 25.0
+    face[(yy - 600) ** 2 + (xx - 300) ** 2 < 50**2] = 95.0
+    face[430:445, 0:300] = 60.0
+    if fold:
+        face[490:510, :] *= 0.6
+    noise = np.random.default_rng(3).normal(0, 2.0, face.shape)
+    return np.clip(face + noise, 0, 255).astype(np.uint8)
+
+
+def test_a_fold_straight_across_the_middle_is_a_book_case() -> None:
+    assert fold_step(_face(fold=True)) >= FOLD_STEP
+    assert fold_step(_face(fold=True).T.copy()) >= FOLD_STEP  # the other way round
+    # A camera bar (outside the middle), a logo, a sheen and a bar across only half the
+    # width are not a fold.
+    assert fold_step(_face(fold=False)) < FOLD_STEP
 
 
 def test_lit_settings_screen_on_the_back_slot_is_front_side_shown() -> None:
