@@ -15,6 +15,7 @@ import pytest
 from device_intake.domain.documents import InspectionResult
 from device_intake.inspection.back import inspect_back
 from device_intake.inspection.device import (
+    CASE_RIM_EDGE,
     HOME_ICONS,
     LIT_GLYPHS,
     FaceFeatures,
@@ -114,6 +115,18 @@ def test_inset_edge_sees_a_rim_on_three_sides_and_not_a_plain_body() -> None:
     rimmed[:, :20] = rimmed[:, -20:] = 200  # a light rim 4 % wide on the sides
     rimmed[-20:, :] = 200  # and at the bottom; the top is lost to glare
     assert inset_edge(rimmed) >= 8.0
+
+
+def test_a_bare_backs_frame_by_the_outline_is_not_a_case_rim() -> None:
+    # A light body whose frame (or a strip of desk in a loose outline) ends 2.2 % in: the
+    # step a bare back shows; a clear case's rim ends 4.5-5.5 % in, after a flat band.
+    body = np.full((900, 450), 230, np.uint8)
+    framed = body.copy()
+    framed[:, :10] = framed[:, -10:] = framed[:10, :] = framed[-10:, :] = 200
+    assert inset_edge(framed) < CASE_RIM_EDGE
+    cased = body.copy()
+    cased[:, :22] = cased[:, -22:] = cased[:22, :] = cased[-22:, :] = 205
+    assert inset_edge(cased) >= CASE_RIM_EDGE
 
 
 def _reading(band_dark: float, band_mean: float, centre_mean: float) -> FaceReading:
