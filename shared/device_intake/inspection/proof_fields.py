@@ -325,6 +325,9 @@ _MODEL_LABEL_RE = re.compile(
 _OCR_5G = re.compile(r"\(\s*[5S]\s*[6GC]\s*\)")
 # Unbracketed ("OPPO A79 5G" read "OPPO A79 56"): tried only when the line names nothing.
 _OCR_5G_WORD = re.compile(r"(?<=[A-Za-z0-9] )5[6C](?= |$)")
+# The Z of "Galaxy Z Flip6" / "Z Fold5" as OCR reads it: "7" or "2" (dev carrier pages:
+# "Galaxy 7 Flip5" matched no model). Every Flip and Fold of the line is a Z model.
+_OCR_Z = re.compile(r"(?<=Galaxy )[72](?= ?(?:Flip|Fold))", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -351,6 +354,8 @@ def _find_model(lines: list[str], fields: ProofFields) -> None:
             matches = catalog.find_in_text(re.sub(r"\$(?=\d{2}\b)", "S", line))
         if not matches and _OCR_5G_WORD.search(line):
             matches = catalog.find_in_text(_OCR_5G_WORD.sub("5G", line))
+        if not matches and _OCR_Z.search(line):
+            matches = catalog.find_in_text(_OCR_Z.sub("Z", line))
         if not matches:
             continue
         top = max(matches, key=lambda m: m.score)

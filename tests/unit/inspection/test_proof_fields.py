@@ -138,6 +138,15 @@ def test_an_unbracketed_5g_misread_is_tried_when_the_line_names_nothing():
     assert fields_of("機種名 OPPO A79 56 256GB パープル").model_name == "OPPO A79 5G"
 
 
+@pytest.mark.parametrize(
+    ("read", "model"),
+    [("Galaxy 7 Flip5", "Galaxy Z Flip5"), ("Galaxy 2 Fold6", "Galaxy Z Fold6")],
+)
+def test_the_z_of_a_galaxy_flip_or_fold_read_as_a_digit(read, model):
+    # Dev carrier pages: "Galaxy Z Flip5" read "Galaxy 7 Flip5" matched no model.
+    assert fields_of(f"機種名 {read} 128GB スターライト").model_name == model
+
+
 def test_model_not_in_catalog_is_kept_raw_and_uncertain():
     fields = fields_of("機種名 ZZPhone Quantum 9X\n購入日 2024年3月15日")
     assert fields.model_name == "ZZPhone Quantum 9X"
