@@ -298,6 +298,12 @@ def _imei_row_unread(lines: list[OcrLine], fields: ProofFields) -> bool:
 _MODEL_LABEL = re.compile(r"機種名|品名|型名|商品名|製品名|機種")
 
 
+def _names_family(text: str) -> bool:
+    """A catalog model's family word (iPhone, Galaxy, Xperia...) among the row's words:
+    "Xperia 1 V" read "Xperia V" has no digit left to look like a product."""
+    return any(word in model_families() for word in text.split())
+
+
 def _model_row_unread(lines: list[OcrLine], fields: ProofFields) -> bool:
     """No catalog model although a model row is there: a model label, or the family
     word of a catalog model (iPhone, Galaxy, Xperia...) with more text after it."""
@@ -355,7 +361,7 @@ def _reread_rows(
         if (
             (want_date and (_DATEISH.search(text) or line.confidence < LOW_CONFIDENCE))
             or (want_id and _IMEI_LABEL.search(text))
-            or (want_model and _PRODUCTISH.search(text))
+            or (want_model and (_PRODUCTISH.search(text) or _names_family(text)))
         ):
             targets.append(i)
     if not targets:

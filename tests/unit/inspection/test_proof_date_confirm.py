@@ -1,4 +1,5 @@
-"""The purchase date's row is read once more on its own; disagreements are settled."""
+"""Rows are read once more on their own: the purchase date's (disagreements are settled) and
+the rows that should hold a missing field."""
 
 from __future__ import annotations
 
@@ -124,3 +125,16 @@ def test_a_slanted_rule_above_the_row_is_not_taken_for_its_text() -> None:
     assert band is not None
     top, bottom = band
     assert top >= 12 and bottom >= 44  # the text's band, with its margin
+
+
+def test_a_model_row_that_lost_its_digits_is_read_again() -> None:
+    # Dev receipt: "Xperia 1 V" read "Xperia V" named no model and, with no digit left,
+    # did not look like a product row: the second engine never saw it.
+    lines = [
+        OcrLine("Xperia V", 0.86, (20, 40, 300, 24)),
+        OcrLine("上記正に領収いたしました", 0.83, (20, 100, 500, 24)),
+    ]
+    reader = _Reader("Xperia 1 V")
+    out = proof._reread_rows(PAGE, lines, ProofFields(), reader)
+    assert out is not None and [line.text for line in out] == ["Xperia 1 V", lines[1].text]
+    assert reader.calls == 1
