@@ -343,6 +343,17 @@ def model_families() -> frozenset[str]:
     return frozenset(model.name.split()[0] for model in _catalog() if model.name.split())
 
 
+@lru_cache(maxsize=1)
+def _glued_family() -> re.Pattern[str]:
+    names = sorted(model_families(), key=len, reverse=True)
+    return re.compile(r"(?<=[^\W\d_])(" + "|".join(map(re.escape, names)) + r")(?=[\s\d])")
+
+
+def _unglue_family(line: str) -> str:
+    """The line with a space before a family word that letters run into (OCR noise)."""
+    return _glued_family().sub(r" \1", line)
+
+
 def _find_model(lines: list[str], fields: ProofFields) -> None:
     catalog = _catalog()
     best: tuple[float, int, Any] | None = None
@@ -356,6 +367,11 @@ def _find_model(lines: list[str], fields: ProofFields) -> None:
             matches = catalog.find_in_text(_OCR_5G_WORD.sub("5G", line))
         if not matches and _OCR_Z.search(line):
             matches = catalog.find_in_text(_OCR_Z.sub("Z", line))
+        if not matches:
+            # Noise glued to the family word ("«SsiPhone 14 Pro Max"): a name starts a word.
+            unglued = _unglue_family(line)
+            if unglued != line:
+                matches = catalog.find_in_text(unglued)
         if not matches:
             continue
         top = max(matches, key=lambda m: m.score)

@@ -147,6 +147,12 @@ def test_the_z_of_a_galaxy_flip_or_fold_read_as_a_digit(read, model):
     assert fields_of(f"機種名 {read} 128GB スターライト").model_name == model
 
 
+def test_noise_glued_to_the_family_word_does_not_hide_the_model():
+    # Dev receipt photo: a bullet and a stray letter ran into "iPhone".
+    assert fields_of("«SsiPhone 14 Pro Max 64GB ピンク").model_name == "iPhone 14 Pro Max"
+    assert fields_of("SsiPhone").model_name is None
+
+
 def test_model_not_in_catalog_is_kept_raw_and_uncertain():
     fields = fields_of("機種名 ZZPhone Quantum 9X\n購入日 2024年3月15日")
     assert fields.model_name == "ZZPhone Quantum 9X"
