@@ -83,6 +83,9 @@ def _fix_kanji_numerals(text: str) -> str:
     return _KANJI_NUMERAL_RUN.sub(fix, text)
 
 
+_DAY_INTO_TIME = re.compile(r"(?<!\d)([12]\d{3}([./\-])\d{1,2}\2\d{2})(\d{1,2}:\d{2})(?!\d)")
+
+
 def normalize_line(text: str) -> str:
     """NFKC, tesseract's ``\\`` for ``¥`` fixed, spaces inside Japanese words removed."""
     text = unicodedata.normalize("NFKC", text)
@@ -95,6 +98,8 @@ def normalize_line(text: str) -> str:
     text = re.sub(r"(?<=\d) +,", ",", text)  # "August 3 , 2014" (PDF text layers)
     text = re.sub(r"(?<=\d),\s+(?=\d{3}(?!\d))", ",", text)  # OCR's "¥124, 080"
     text = re.sub(r"(?<=\d)[,.]{2}(?=\d{3}(?!\d))", ",", text)  # OCR's "¥121,.400"
+    # A line read without spaces runs the day into the time: "2023/05/0619:22".
+    text = _DAY_INTO_TIME.sub(r"\1 \3", text)
     return text.strip()
 
 
