@@ -307,11 +307,16 @@ def _sharp_edges(small: np.ndarray) -> np.ndarray:
     return cv2.Canny(gray, 30, 70, L2gradient=True)
 
 
-def _colour_edges(small: np.ndarray) -> np.ndarray:
-    """Sharp edges in any colour channel, widened like :func:`_strong_edges`: a red back on
-    a grey table of the same brightness has no grey-level edge, only a colour one."""
+def _colour_sharp(small: np.ndarray) -> np.ndarray:
+    """Sharp edges in any colour channel (thin Canny lines): a red back on a grey table of
+    the same brightness has no grey-level edge, only a colour one."""
     blurred = cv2.GaussianBlur(small, (3, 3), 0)
-    return _strong_edges(cv2.Canny(blurred, 30, 70, L2gradient=True))
+    return cv2.Canny(blurred, 30, 70, L2gradient=True)
+
+
+def _colour_edges(small: np.ndarray) -> np.ndarray:
+    """:func:`_colour_sharp` widened like :func:`_strong_edges`."""
+    return _strong_edges(_colour_sharp(small))
 
 
 def _strong_edges(sharp: np.ndarray) -> np.ndarray:
@@ -637,7 +642,9 @@ def find_device(
         # the border are the evidence.
         device_blob = edge_blob
     if device_blob is None:
-        finding.cut_sides = _cut_sides(sharp)
+        # A side may show only as a colour step where the background matches the body's
+        # brightness (a green back over a pink hand).
+        finding.cut_sides = _cut_sides(cv2.bitwise_or(sharp, _colour_sharp(small)))
         finding.notes.append(f"no device outline, {finding.cut_sides} cut sides")
         return finding
     device = _region(device_blob, (h, w), scale)

@@ -44,6 +44,13 @@ def test_a_book_case_perspective_makes_phone_long_is_case_attached() -> None:
     assert _inspect("back_case", 16, case="book").flags == ["CASE_ATTACHED"]
 
 
+def test_a_back_cut_by_the_frame_over_a_hand_of_its_brightness_is_partial_frame() -> None:
+    # No outline is found, and where the back crosses the (pink) hand its side is a
+    # colour step only: on grey-level edges no side ran into the frame (BLURRY, or
+    # WRONG_SUBJECT).
+    assert _inspect("back_partial", 4, background="hand").flags == ["PARTIAL_FRAME"]
+
+
 def _face(fold: bool) -> np.ndarray:
     """A rectified object (600 x 1000): camera bar at the top, a logo, a diagonal sheen,
     a short dark bar across half the middle; with ``fold``, a darker band straight across
