@@ -271,7 +271,10 @@ def inspect_back(doc: Photo) -> InspectionResult:
         elif reading.printed_device or reading.paper:
             # A retail box (a device pictured on it) or a sheet of paper.
             flags.append(ReasonCode.WRONG_SUBJECT)
-        elif reading.lit and _lit_inside(face):
+        elif not partial and reading.lit and _lit_inside(face):
+            # Not on a piece of a device: the cut leaves background (wood, cloth) inside
+            # the outline, whose texture passes for rows of glyphs; PARTIAL_FRAME already
+            # asks for a new photo.
             flags.append(ReasonCode.FRONT_SIDE_SHOWN)
         elif not partial and _case_attached(feats, reading):
             flags.append(ReasonCode.CASE_ATTACHED)

@@ -159,6 +159,12 @@ def test_back_cut_by_the_frame_whose_outline_is_a_piece_of_it_is_partial_frame(s
     assert _inspect("back_partial", seed).flags == ["PARTIAL_FRAME"]
 
 
+def test_background_inside_a_cut_outline_does_not_make_a_lit_screen() -> None:
+    # A cut back on wood: the outline takes in grain that passes for rows of glyphs, and
+    # the photo was also called FRONT_SIDE_SHOWN.
+    assert _inspect("back_partial", 1135).flags == ["PARTIAL_FRAME"]
+
+
 def test_back_cut_by_the_frame_on_a_soft_hand_is_not_blurry() -> None:
     # The whole photo (mostly a defocused hand) was soft, the device's own edges are crisp.
     assert _inspect("back_partial", 13).flags == ["PARTIAL_FRAME"]
