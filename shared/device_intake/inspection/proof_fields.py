@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -359,24 +360,29 @@ def _unglue_family(line: str) -> str:
     return _glued_family().sub(r" \1", line)
 
 
+# Readings of a line tried in turn, only while it names no model: OCR's slips in names.
+_MODEL_MISREADS: tuple[Callable[[str], str], ...] = (
+    # The S of "Galaxy S23" read "$".
+    lambda line: re.sub(r"\$(?=\d{2}\b)", "S", line),
+    lambda line: _OCR_5G_WORD.sub("5G", line),
+    lambda line: _OCR_Z.sub("Z", line),
+    # Noise glued to the family word ("«SsiPhone 14 Pro Max"): a name starts a word.
+    _unglue_family,
+)
+
+
 def _find_model(lines: list[str], fields: ProofFields) -> None:
     catalog = _catalog()
     best: tuple[float, int, Any] | None = None
     for i, line in enumerate(lines):
         line = _OCR_5G.sub("(5G)", line)
         matches = catalog.find_in_text(line)
-        if not matches and "$" in line:
-            # OCR reads the S of "Galaxy S23" as "$": try the line with S before giving up.
-            matches = catalog.find_in_text(re.sub(r"\$(?=\d{2}\b)", "S", line))
-        if not matches and _OCR_5G_WORD.search(line):
-            matches = catalog.find_in_text(_OCR_5G_WORD.sub("5G", line))
-        if not matches and _OCR_Z.search(line):
-            matches = catalog.find_in_text(_OCR_Z.sub("Z", line))
-        if not matches:
-            # Noise glued to the family word ("«SsiPhone 14 Pro Max"): a name starts a word.
-            unglued = _unglue_family(line)
-            if unglued != line:
-                matches = catalog.find_in_text(unglued)
+        for repair in _MODEL_MISREADS:
+            if matches:
+                break
+            repaired = repair(line)
+            if repaired != line:
+                matches = catalog.find_in_text(repaired)
         if not matches:
             continue
         top = max(matches, key=lambda m: m.score)
