@@ -10,12 +10,13 @@ export OMP_THREAD_LIMIT ?= 1
 export AWS_DEFAULT_REGION ?= ap-northeast-1
 PYTEST_ARGS ?=
 
-.PHONY: setup apt venv run test test-fast bench lint sam-validate sam-build clean help
+.PHONY: setup apt venv run test test-fast bench bench-large lint sam-validate sam-build clean help
 
 help:
 	@echo "make run    - local stack (moto S3/DynamoDB/SQS + workers + HTTP API + web) on 127.0.0.1"
 	@echo "make test   - the test suite (unit, integration, infra, e2e)"
 	@echo "make bench  - inspection benchmark; writes bench/results/"
+	@echo "make bench-large - accuracy on 1,200 cases per split (engine only)"
 	@echo "make lint   - ruff + mypy"
 
 setup: apt venv
@@ -49,6 +50,11 @@ test-fast: setup
 
 bench: setup
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Accuracy on 1,200 cases per split, default engine only (docs/bench.md, "Large sample").
+bench-large: setup
+	$(BIN)/python -m bench.run --engines engine --n 1200 --no-pair --no-probe --no-invoices \
+		--gen-jobs 2 --name large $(BENCH_ARGS)
 
 lint: setup
 	$(BIN)/ruff check shared functions infra tests bench

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 import unicodedata
 from collections.abc import Iterable
@@ -50,9 +51,30 @@ def percentile(values: list[float], q: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
+def wilson(ok: int, n: int, z: float = 1.96) -> list[float] | None:
+    """The Wilson score interval (95 % by default) of a rate of ``ok`` in ``n``.
+
+    A target such as "precision >= 95 %" cannot be decided on a dozen cases: one miss in 12
+    is 91.7 %, and 12 of 12 is still compatible with a true rate of 76 %. The interval says
+    how much a figure can be trusted; it stays inside [0, 1] and is sensible at 0 and n.
+    """
+    if n <= 0:
+        return None
+    p = ok / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return [round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4)]
+
+
 def _acc(hits: Iterable[bool]) -> dict[str, Any]:
     h = list(hits)
-    return {"n": len(h), "ok": sum(h), "rate": round(sum(h) / len(h), 4) if h else None}
+    ok = sum(h)
+    return {
+        "n": len(h),
+        "ok": ok,
+        "rate": round(ok / len(h), 4) if h else None,
+        "ci95": wilson(ok, len(h)),
+    }
 
 
 def is_12mp_photo(it: Item) -> bool:
@@ -167,6 +189,8 @@ def score(items: list[Item], results: dict[str, dict[str, Any]]) -> dict[str, An
             "fn": fn,
             "precision": round(tp / (tp + fp), 4) if tp + fp else None,
             "recall": round(tp / (tp + fn), 4) if tp + fn else None,
+            "precision_ci95": wilson(tp, tp + fp),
+            "recall_ci95": wilson(tp, tp + fn),
         }
     return out
 
