@@ -86,6 +86,12 @@ class FoundDate:
     text: str
     format: str  # a family name such as "ymd_kanji", "wareki_abbr", "dmy_slash", "mdy_name"
     ocr_corrected: bool = False  # read only after repairing an OCR misreading (O for 0, …)
+    weekday: int | None = None  # the weekday printed with it (0 = Monday), if any
+
+    @property
+    def weekday_contradicts(self) -> bool:
+        """A printed weekday that is not the date's: one of the two was misread."""
+        return self.weekday is not None and self.weekday != self.date.weekday()
 
 
 # --------------------------------------------------------------------------- numbers
@@ -193,8 +199,8 @@ _NUM12_SPACED = rf"(?:\d(?:[ \t]?\d)?|{_KANJI_NUM}{{1,3}})"
 # 日 after a day number is read as 晶 by tesseract (2023年11月23晶); nothing else fits there.
 _MD_KANJI = rf"(?P<m>{_NUM12_SPACED}){_S}月{_S}(?P<d>{_NUM12_SPACED}){_S}(?P<day_mark>[日晶])"
 _WEEKDAY = (
-    rf"(?:{_S}[(（]{_S}(?:[月火水木金土日](?:曜日?)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\.?)"
-    rf"{_S}[)）]|{_S}[月火水木金土日]曜日?)"
+    rf"(?:{_S}[(（]{_S}(?:(?P<wd>[月火水木金土日])(?:曜日?)?|(?P<wd_en>Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+    rf"\.?){_S}[)）]|{_S}(?P<wd_long>[月火水木金土日])曜日?)"
 )
 _TIME = (
     r"(?:[ \t]{1,3}(?:午前|午後|AM|PM)?[ \t]?\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?![\d:])"
@@ -496,9 +502,24 @@ def find_dates(text: str) -> list[FoundDate]:
                 text=text[o_start:o_end],
                 format=fmt,
                 ocr_corrected=repaired or view[start:end] != norm[start:end],
+                weekday=_printed_weekday(m),
             )
         )
     return found
+
+
+_WEEKDAY_EN: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _printed_weekday(m: re.Match[str]) -> int | None:
+    """The weekday a date match carries ("(金)", "金曜日", "(Fri)"), 0 = Monday."""
+    g = m.groupdict()
+    ja = g.get("wd") or g.get("wd_long")
+    if ja:
+        return _WEEKDAY_JA.index(ja)
+    if g.get("wd_en"):
+        return _WEEKDAY_EN.index(g["wd_en"].lower())
+    return None
 
 
 def _context_before(

@@ -186,8 +186,11 @@ def _inspect_image(doc: LoadedDocument, ocr: OcrEngine) -> InspectionResult:
         if index is not None and 0 <= index < len(lines):
             label = "imei" if name == "imei" else name
             boxes.append(
-                Box(label=label, points=map_box(lines[index].box, page.to_original),
-                    text=_box_text(name, fields))
+                Box(
+                    label=label,
+                    points=map_box(lines[index].box, page.to_original),
+                    text=_box_text(name, fields),
+                )
             )
     result = _result(fields, flags, boxes, doc, engine=engine_name)
     result.uncertain.extend(u for u in uncertain if u not in result.uncertain)
@@ -401,10 +404,32 @@ def _row_crop(
     return _close_gaps(crop)
 
 
-def _row_dates(engine: OcrEngine, crop: np.ndarray) -> set[date]:
+def _row_dates(engine: OcrEngine, crop: np.ndarray) -> dict[date, bool]:
+    """The dates ``engine`` reads in a row, each with whether its printed weekday vouches
+    for it. A reading whose printed weekday contradicts it is left out: one of the two was
+    misread, and which one is not known."""
     got = engine.read(crop, lang="jpn+eng", psm=7)
     text = normalize_line(" ".join(part.text for part in got))
-    return {found.date for found in find_dates(text)}
+    out: dict[date, bool] = {}
+    for found in find_dates(text):
+        if not found.weekday_contradicts:
+            out[found.date] = out.get(found.date, False) or found.weekday is not None
+    return out
+
+
+def _vouched(readings: dict[date, bool]) -> date | None:
+    """The one date of a row reading, when its printed weekday agrees with it."""
+    if len(readings) == 1:
+        ((day, weekday_agrees),) = readings.items()
+        return day if weekday_agrees else None
+    return None
+
+
+def _page_weekday_contradicts(line: OcrLine, chosen: date) -> bool:
+    return any(
+        found.date == chosen and found.weekday_contradicts
+        for found in find_dates(normalize_line(line.text))
+    )
 
 
 def _confirm_date(
@@ -429,11 +454,24 @@ def _confirm_date(
     if crop is None:
         return engine_name
     again = _row_dates(ocr, crop)
-    if not again or chosen in again:
-        return engine_name  # confirmed, or no date in the row on its own: no opinion
+    if chosen in again:
+        return engine_name  # confirmed
+    # The page's date disagrees with its own printed weekday: a reading of the row whose
+    # weekday agrees replaces it (that the two agree by chance is a 1-in-7 coincidence).
+    contradicted = _page_weekday_contradicts(lines[index], chosen)
+    if not again and not contradicted:
+        return engine_name  # no date in the row on its own: no opinion
+    if contradicted and (vouched := _vouched(again)) is not None:
+        fields.purchase_date = vouched
+        log.info("purchase date re-read on its row, its printed weekday agrees: replaced")
+        return f"{engine_name}:weekday"
     reader = _line_reader(ocr)
-    third = _row_dates(reader, crop) if reader is not None and reader is not ocr else set()
-    agreed = (again & third) - {chosen}
+    third = _row_dates(reader, crop) if reader is not None and reader is not ocr else {}
+    if contradicted and (vouched := _vouched(third)) is not None:
+        fields.purchase_date = vouched
+        log.info("purchase date re-read by the second engine, its weekday agrees: replaced")
+        return f"{engine_name}+{getattr(reader, 'name', 'reader')}:weekday"
+    agreed = (again.keys() & third.keys()) - {chosen}
     if len(again) == 1 and len(agreed) == 1:
         fields.purchase_date = agreed.pop()
         log.info("purchase date re-read on its row by two engines: page reading replaced")
@@ -443,21 +481,27 @@ def _confirm_date(
     return engine_name
 
 
-def _holds(words: tuple[OcrWord, ...], wanted: date) -> bool:
+def _holds(words: tuple[OcrWord, ...], wanted: date, weekday: bool = False) -> bool:
     text = normalize_line(" ".join(word.text for word in words))
-    return any(found.date == wanted for found in find_dates(text))
+    return any(
+        found.date == wanted and (found.weekday is not None or not weekday)
+        for found in find_dates(text)
+    )
 
 
 def _date_crop(page: np.ndarray, line: OcrLine, wanted: date) -> np.ndarray | None:
-    """Just the words of ``line`` that make up the date ``wanted``: the label and the rest
-    of the row left out, so the single-line re-read has a third as much to read."""
+    """Just the words of ``line`` that make up the date ``wanted`` (and its weekday): the
+    label and the rest of the row left out, so the single-line re-read has a third as much
+    to read."""
     words = line.words
     if not words or not _holds(words, wanted):
         return None
+    # A printed weekday stays in: it is the re-read's check on the date.
+    weekday = _holds(words, wanted, weekday=True)
     start, end = 0, len(words)
-    while start + 1 < end and _holds(words[start + 1 : end], wanted):
+    while start + 1 < end and _holds(words[start + 1 : end], wanted, weekday):
         start += 1
-    while end - 1 > start and _holds(words[start : end - 1], wanted):
+    while end - 1 > start and _holds(words[start : end - 1], wanted, weekday):
         end -= 1
     kept = words[start:end]
     x0 = min(word.box[0] for word in kept)
@@ -562,16 +606,13 @@ def _text_lines(lines: list[OcrLine]) -> list[TextLine]:
 
 
 def _missing(fields: ProofFields) -> bool:
-    return fields.purchase_date is None or not (
-        fields.model_name or fields.imeis or fields.serial
-    )
+    return fields.purchase_date is None or not (fields.model_name or fields.imeis or fields.serial)
 
 
 def _merge(into: ProofFields, other: ProofFields) -> bool:
     """Fill fields ``into`` lacks from ``other``; True if anything was taken."""
     took = False
-    for name in ("purchase_date", "model_name", "serial", "store_name", "price_jpy",
-                 "carrier"):
+    for name in ("purchase_date", "model_name", "serial", "store_name", "price_jpy", "carrier"):
         if getattr(into, name) is None and getattr(other, name) is not None:
             setattr(into, name, getattr(other, name))
             if name in other.lines:
@@ -594,9 +635,7 @@ def _merge(into: ProofFields, other: ProofFields) -> bool:
     return took
 
 
-def _merge_lines(
-    first: list[OcrLine], second: list[OcrLine], fields: ProofFields
-) -> list[OcrLine]:
+def _merge_lines(first: list[OcrLine], second: list[OcrLine], fields: ProofFields) -> list[OcrLine]:
     """One line list for boxes: ``first`` + ``second``, indices in ``fields.lines``
     rewritten (negative ones point into ``second``)."""
     offset = len(first)

@@ -203,7 +203,8 @@ class DateCandidate:
     score: int
     line: int
     start: int
-    doubtful: bool = False  # read through OCR look-alikes (O for 0) or lies in the future
+    # Read through OCR look-alikes (O for 0), printed with another weekday, or in the future.
+    doubtful: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +212,7 @@ class _Found:
     date: date
     start: int
     end: int
-    ocr_corrected: bool = False
+    misread: bool = False  # read through OCR look-alikes, or its printed weekday disagrees
 
 
 _MONTHS = {
@@ -242,7 +243,10 @@ def _find_dates(line: str, day_first: bool | None) -> list[_Found]:
     """``domain.dates.find_dates`` plus what only document context can settle: European
     month names, and ``8-9-2022`` (both parts ≤ 12) read day-first on a European invoice
     (€, BTW, TVA, MwSt) or month-first on a dollar one; unsettled ones stay unread."""
-    found = [_Found(f.date, f.start, f.end, f.ocr_corrected) for f in find_dates(line)]
+    found = [
+        _Found(f.date, f.start, f.end, f.ocr_corrected or f.weekday_contradicts)
+        for f in find_dates(line)
+    ]
     taken = [(f.start, f.end) for f in found]
 
     def free(a: int, b: int) -> bool:
@@ -298,7 +302,7 @@ def date_candidates(lines: list[str]) -> list[DateCandidate]:
                     score = header[k]
                 elif not _compact(before):
                     score = label_score(lines[i - 1][-40:])
-            doubtful = fd.ocr_corrected or fd.date > date.today()
+            doubtful = fd.misread or fd.date > date.today()
             out.append(DateCandidate(fd.date, score, i, fd.start, doubtful))
     return out
 

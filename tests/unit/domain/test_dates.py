@@ -496,3 +496,22 @@ def test_wareki_strings_in_court_prose_are_found() -> None:
                 assert date.fromisoformat(other["iso_derived"]) in found, other["text"]
                 checked += 1
     assert checked >= 10
+
+
+@pytest.mark.parametrize(
+    ("text", "weekday", "contradicts"),
+    [
+        ("2024年3月15日(金)", 4, False),
+        ("2024年3月15日（金曜日）", 4, False),
+        ("令和6年3月15日 金曜日", 4, False),
+        ("2024/03/15(Fri) 14:32", 4, False),
+        ("2024年3月14日(金)", 4, True),  # a digit misread: the 14th was a Thursday
+        ("2024/03/15 14:32", None, False),
+    ],
+)
+def test_a_printed_weekday_is_kept_and_checked(
+    text: str, weekday: int | None, contradicts: bool
+) -> None:
+    (found,) = find_dates(text)
+    assert found.weekday == weekday
+    assert found.weekday_contradicts is contradicts

@@ -86,6 +86,57 @@ def test_without_a_second_engine_a_disagreement_is_only_marked(
     assert fields.uncertain == ["purchase_date"]
 
 
+# 2024-03-15 was a Friday (金). Tesseract's misreads of digits ("10月" read "1月") leave the
+# printed weekday standing: a date and its own weekday that disagree cannot both be right.
+WD_LINES = [OcrLine("ご購入日 2024年3月16日(金)", 0.94, (20, 40, 600, 24))]
+
+
+def _wd_fields() -> ProofFields:
+    return ProofFields(
+        purchase_date=date(2024, 3, 16), lines={"purchase_date": 0}, uncertain=["purchase_date"]
+    )
+
+
+def test_a_row_reading_its_weekday_agrees_with_replaces_a_page_reading_it_contradicts() -> None:
+    second = _Reader("2024年3月16日(金)")
+    fields = _wd_fields()
+    name = proof._confirm_date(PAGE, WD_LINES, fields, _Reader("2024年3月15日(金)", second), "t")
+    assert fields.purchase_date == date(2024, 3, 15)
+    assert name == "t:weekday" and second.calls == 0
+
+
+def test_the_same_misread_twice_is_no_confirmation_the_second_engine_is_asked() -> None:
+    fields = _wd_fields()
+    second = _Reader("2024年3月15日(金)")
+    name = proof._confirm_date(PAGE, WD_LINES, fields, _Reader("2024年3月16日(金)", second), "t")
+    assert second.calls == 1
+    assert fields.purchase_date == date(2024, 3, 15) and name == "t+fake:weekday"
+
+
+def test_a_date_no_reading_squares_with_its_weekday_goes_to_a_reviewer() -> None:
+    fields = _wd_fields()
+    second = _Reader("2024年3月16日(金)")
+    proof._confirm_date(PAGE, WD_LINES, fields, _Reader("2024年3月16日(金)", second), "t")
+    assert fields.purchase_date == date(2024, 3, 16) and fields.uncertain == ["purchase_date"]
+
+
+def test_a_row_reading_without_its_weekday_does_not_replace_the_page_alone() -> None:
+    second = _Reader("2024年3月16日")
+    fields = _wd_fields()
+    proof._confirm_date(PAGE, WD_LINES, fields, _Reader("2024年3月15日", second), "t")
+    assert second.calls == 1  # no weekday to vouch for it: the two-engine rule decides
+    assert fields.purchase_date == date(2024, 3, 16) and fields.uncertain == ["purchase_date"]
+
+
+def test_the_date_crop_keeps_the_printed_weekday() -> None:
+    words = [("購入日", 20, 90), ("2024年3月15日", 400, 200), ("(金)", 610, 50)]
+    line = ocr_line([*words, ("店頭", 700, 60)], y=40, h=24)
+    page = np.full((200, 800), 255, np.uint8)
+    page[40:64, 400:660] = 0
+    crop = proof._date_crop(page, line, date(2024, 3, 15))
+    assert crop is not None and crop.shape[1] == 260 + 2 * 8  # date and weekday, not 店頭
+
+
 def test_the_re_read_is_given_only_the_date_words_of_the_row() -> None:
     words = [("発行日", 20, 90), ("March", 400, 80), ("19,", 490, 40), ("2022", 540, 70)]
     line = ocr_line([*words, ("(税込)", 650, 90)], y=40, h=24)
