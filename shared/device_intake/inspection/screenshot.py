@@ -94,6 +94,19 @@ NATIVE_RESOLUTIONS: frozenset[tuple[int, int]] = frozenset(
 # Phone-screen aspect ratios (long/short) that camera sensors do not produce (4:3, 3:2,
 # 16:9 and 1:1 are camera formats, so they are not evidence).
 _TALL_RATIOS = (18 / 9, 18.5 / 9, 19 / 9, 19.5 / 9, 20 / 9, 21 / 9)
+_CAMERA_RATIOS = (4 / 3, 3 / 2, 16 / 9, 1.0)
+# The other native screens' ratios no camera produces: tablets (1640x2360 is 1.439, 16:10,
+# 5:3) and odd phones. A messenger that scales a screenshot down keeps its ratio, to within
+# a pixel's rounding (0.2 % at 600 px), so they are matched tightly.
+_NATIVE_ONLY_RATIOS = tuple(
+    sorted(
+        {
+            round(h / w, 4)
+            for w, h in NATIVE_RESOLUTIONS
+            if not any(abs(h / w - c) < 0.012 * c for c in (*_CAMERA_RATIOS, *_TALL_RATIOS))
+        }
+    )
+)
 
 
 @dataclass(slots=True)
@@ -151,6 +164,14 @@ def tall_aspect(size: tuple[int, int]) -> bool:
     w, h = size
     ratio = max(w, h) / max(1, min(w, h))
     return any(abs(ratio - r) < 0.012 * r for r in _TALL_RATIOS)
+
+
+def screen_aspect(size: tuple[int, int]) -> bool:
+    """A screen's shape that no camera format has: tall phone ratios, or the exact ratio
+    of another native screen (an iPad's 1640x2360 scaled to 889x1280 by a messenger)."""
+    w, h = size
+    ratio = max(w, h) / max(1, min(w, h))
+    return tall_aspect(size) or any(abs(ratio - r) < 0.005 * r for r in _NATIVE_ONLY_RATIOS)
 
 
 def exact_flat_share(gray: np.ndarray) -> float:
@@ -238,10 +259,10 @@ def score_screenshot(
         signals["exif_screenshot"] = 3.0
     if native_resolution(size):
         # 4:3 tablet resolutions (1536x2048 ...) are also what cameras and phones scale
-        # photos to, so they count for less than a tall phone resolution.
-        signals["native_resolution"] = 1.5 if tall_aspect(size) else 0.5
-    elif tall_aspect(size):
-        signals["tall_aspect"] = 0.75
+        # photos to, so they count for less than a screen-only shape.
+        signals["native_resolution"] = 1.5 if screen_aspect(size) else 0.5
+    elif screen_aspect(size):
+        signals["screen_aspect"] = 0.75
     crop = None
     if device_quad is not None and device_found and not device_fills_frame:
         crop = background_sample(gray, device_quad)

@@ -12,6 +12,7 @@ from device_intake.inspection.screenshot import (
     exif_says_screenshot,
     native_resolution,
     score_screenshot,
+    screen_aspect,
     tall_aspect,
 )
 
@@ -45,6 +46,33 @@ def test_native_phone_resolutions_in_either_orientation() -> None:
     assert native_resolution((1170, 2532)) and native_resolution((2532, 1170))
     assert not native_resolution((4032, 3024))
     assert tall_aspect((1080, 2400)) and not tall_aspect((3024, 4032))
+
+
+def test_a_tablet_screen_scaled_down_by_a_messenger_keeps_a_shape_no_camera_has() -> None:
+    # Dev *#06# screenshots of a 1640x2360 iPad, scaled to 889x1280 / 1111x1600 by a
+    # messenger: with their dialog card taken for a device outline they scored 1.5.
+    assert screen_aspect((889, 1280)) and screen_aspect((1600, 1111))
+    assert screen_aspect((1080, 2400))  # the tall phone shapes are screen shapes too
+    # Camera formats are no evidence: 4:3, 3:2, 16:9 (also iPhone 8's 750x1334), square.
+    for size in ((3024, 4032), (1080, 1440), (4000, 6000), (2268, 4032), (750, 1334), (800, 800)):
+        assert not screen_aspect(size), size
+    # Matched to within a pixel's rounding: a 3:2 photo cropped a little is not an iPad mini.
+    assert screen_aspect((1488, 2266)) and not screen_aspect((1488, 2300))
+
+
+def test_a_messenger_scaled_tablet_screenshot_with_a_card_outline_is_a_screenshot() -> None:
+    ui = _ui(1280, 889)
+    verdict = score_screenshot(
+        ui,
+        exif={},
+        file_format="jpeg",
+        original_size=(889, 1280),
+        device_found=True,  # the dialog card
+        device_fills_frame=False,
+        device_quad=np.array([[60, 500], [830, 500], [830, 800], [60, 800]], np.float32),
+    )
+    assert verdict.signals["screen_aspect"] == 0.75
+    assert verdict.is_screenshot
 
 
 def test_rendered_ui_is_flat_and_sensor_noise_is_not() -> None:
