@@ -20,6 +20,9 @@ SCREENSHOT_THRESHOLD = 2.0
 UNCERTAIN_MARGIN = 0.75
 # Most points "no sensor noise" (exactly flat pixels and a low noise estimate) may add.
 MAX_NOISELESS = 2.5
+# A device outline turned at least this much (mean of its sides, degrees) from the image's
+# axes is a photographed object; see :func:`tilted_outline`.
+TILT_DEGREES = 3.0
 # Whole-image edge steepness (quality.edge_sharpness) below which the image is too soft to
 # be a capture (dev: screenshots >= 0.80, sharp photos >= 0.20, blurred photos 0.08-0.15).
 SOFT_EDGES = 0.2
@@ -174,6 +177,33 @@ def screen_aspect(size: tuple[int, int]) -> bool:
     return tall_aspect(size) or any(abs(ratio - r) < 0.005 * r for r in _NATIVE_ONLY_RATIOS)
 
 
+def tilted_outline(quad: np.ndarray) -> bool:
+    """A rectangle-like outline turned away from the image's axes: the "no perspective"
+    signal read the other way round.
+
+    A device held in front of a camera is never exactly square to the frame; what a
+    screenshot offers as an outline (a dialog card, a barcode, a list group) is drawn on
+    the pixel grid, at 0°, or is no rectangle at all. So: every corner 70-110°, every side
+    turned the same way by 1° or more, and by ``TILT_DEGREES`` on average. Dev sweeps: 0 of
+    240 screenshots' outlines, 45-52 of 60 photos' in each front family.
+    """
+    q = np.asarray(quad, dtype=np.float64).reshape(4, 2)
+    sides = np.roll(q, -1, axis=0) - q
+    angle = np.degrees(np.arctan2(sides[:, 1], sides[:, 0])) % 90.0
+    turn = np.where(angle < 45.0, angle, angle - 90.0)  # signed, from the nearest axis
+    before = np.roll(q, 1, axis=0) - q
+    cos = np.einsum("ij,ij->i", before, sides) / (
+        np.linalg.norm(before, axis=1) * np.linalg.norm(sides, axis=1) + 1e-9
+    )
+    corners = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+    same_way = bool(np.all(turn >= 1.0) or np.all(turn <= -1.0))
+    return (
+        bool(np.all((corners >= 70.0) & (corners <= 110.0)))
+        and same_way
+        and abs(float(turn.mean())) >= TILT_DEGREES
+    )
+
+
 def exact_flat_share(gray: np.ndarray) -> float:
     """Share of mid-tone pixels whose 3x3 neighbourhood is exactly uniform.
 
@@ -284,6 +314,8 @@ def score_screenshot(
         signals["no_device_outline"] = 0.75
     else:
         signals["device_outline"] = -1.0
+        if device_quad is not None and tilted_outline(device_quad):
+            signals["tilted_outline"] = -1.0
     # 0 = too little contrast to measure (a nearly blank capture): no evidence either way.
     if sharpness is not None and 0.0 < sharpness < SOFT_EDGES:
         signals["soft_edges"] = -1.5

@@ -7,6 +7,7 @@ import numpy as np
 from device_intake.inspection.quality import downscale, edge_sharpness, to_gray
 from device_intake.inspection.screenshot import (
     SCREENSHOT_THRESHOLD,
+    ScreenshotVerdict,
     camera_exif,
     exact_flat_share,
     exif_says_screenshot,
@@ -14,6 +15,7 @@ from device_intake.inspection.screenshot import (
     score_screenshot,
     screen_aspect,
     tall_aspect,
+    tilted_outline,
 )
 
 
@@ -73,6 +75,44 @@ def test_a_messenger_scaled_tablet_screenshot_with_a_card_outline_is_a_screensho
     )
     assert verdict.signals["screen_aspect"] == 0.75
     assert verdict.is_screenshot
+
+
+def _box(angle: float) -> np.ndarray:
+    return cv2.boxPoints(((500.0, 500.0), (300.0, 600.0), angle))
+
+
+def test_an_outline_turned_from_the_pixel_grid_is_a_photographed_object() -> None:
+    assert tilted_outline(_box(6.0)) and tilted_outline(_box(-20.0))
+    # Drawn on the grid (a dialog card), or barely turned: no evidence.
+    assert not tilted_outline(_box(0.0)) and not tilted_outline(_box(2.0))
+    # Dev screenshot: a barcode and its digits fitted as a quad, one side slanted. No
+    # rectangle, so no evidence either, however slanted that side.
+    blob = np.array([[295.7, 756.5], [595.2, 759.0], [462.1, 908.8], [295.7, 887.0]])
+    assert not tilted_outline(blob)
+    # A card with one side off the grid (a rounded corner cut): its sides do not turn together.
+    card = np.array([[100.0, 100.0], [700.0, 100.0], [700.0, 400.0], [110.0, 400.0]])
+    assert not tilted_outline(card)
+
+
+def test_a_turned_outline_on_a_flat_desk_keeps_a_photo_from_passing_for_a_screenshot() -> None:
+    # Dev photos on a smooth hand, re-encoded without EXIF: flat pixels maxed out, and the
+    # score sat at exactly the threshold before the outline's turn was counted.
+    ui = _ui(1920, 1440)
+
+    def score(quad: np.ndarray) -> ScreenshotVerdict:
+        return score_screenshot(
+            ui,
+            exif={},
+            file_format="jpeg",
+            original_size=(1440, 1920),
+            device_found=True,
+            device_fills_frame=False,
+            device_quad=quad,
+        )
+
+    turned, square = score(_box(6.4)), score(_box(0.0))
+    assert turned.signals["tilted_outline"] == -1.0 and "tilted_outline" not in square.signals
+    assert turned.score == square.score - 1.0
 
 
 def test_rendered_ui_is_flat_and_sensor_noise_is_not() -> None:
