@@ -36,6 +36,7 @@ from device_intake.inspection.device import (
     find_device,
     polygon_box,
     read_face,
+    rectangle_like,
 )
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,12 @@ DARK_GAIN = 5.0
 DARK_DETAIL = 0.02
 # Long/short side ratio below which the object is two panels side by side (book case).
 BOOK_ASPECT = 1.2
+# An outline with a corner further than this from a right angle is not a device's (a colour
+# blob that a glare's edge split along a diagonal: a wedge of the back). Its rectified face
+# is a stretched piece, whose missing logo or stretched grain the case tests would read as a
+# case. Dev: such outlines on 3 of 1,166 whole backs (two bare ones called cased), none on
+# the 180 cased backs of the sweep's first 200 seeds; cut pieces have them too.
+ODD_CORNER = 30.0
 # A step in grey level (over ~1.3 % of the face) that runs straight across the middle of
 # the rectified object, in each of FOLD_SEGMENTS pieces of its width, at or above which it
 # is a book case's fold between its two panels; perspective can make the opened case look
@@ -276,6 +283,8 @@ def inspect_back(doc: Photo) -> InspectionResult:
             # the outline, whose texture passes for rows of glyphs; PARTIAL_FRAME already
             # asks for a new photo.
             flags.append(ReasonCode.FRONT_SIDE_SHOWN)
+        elif not partial and not rectangle_like(dev.quad, ODD_CORNER):
+            result.uncertain.append("case")  # a piece's face: a reviewer looks for a case
         elif not partial and _case_attached(feats, reading):
             flags.append(ReasonCode.CASE_ATTACHED)
     result.flags = _ordered(flags)

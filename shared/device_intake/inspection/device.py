@@ -119,6 +119,22 @@ def unwarp_points(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return cv2.perspectiveTransform(pts, np.linalg.inv(matrix)).reshape(-1, 2)
 
 
+def corner_angles(quad: np.ndarray) -> np.ndarray:
+    """The four interior angles of a quad, in degrees (90 each for a rectangle)."""
+    q = np.asarray(quad, dtype=np.float64).reshape(4, 2)
+    after = np.roll(q, -1, axis=0) - q
+    before = np.roll(q, 1, axis=0) - q
+    cos = np.einsum("ij,ij->i", before, after) / (
+        np.linalg.norm(before, axis=1) * np.linalg.norm(after, axis=1) + 1e-9
+    )
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def rectangle_like(quad: np.ndarray, tolerance: float) -> bool:
+    """Every corner within ``tolerance`` degrees of a right angle."""
+    return bool(np.all(np.abs(corner_angles(quad) - 90.0) <= tolerance))
+
+
 def fit_quad(contour: np.ndarray) -> np.ndarray:
     """Best 4-corner approximation of a blob outline, ordered TL, TR, BR, BL.
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from device_intake.inspection.device import rectangle_like
 from device_intake.inspection.quality import noise_sigma
 
 SCREENSHOT_THRESHOLD = 2.0
@@ -191,17 +192,8 @@ def tilted_outline(quad: np.ndarray) -> bool:
     sides = np.roll(q, -1, axis=0) - q
     angle = np.degrees(np.arctan2(sides[:, 1], sides[:, 0])) % 90.0
     turn = np.where(angle < 45.0, angle, angle - 90.0)  # signed, from the nearest axis
-    before = np.roll(q, 1, axis=0) - q
-    cos = np.einsum("ij,ij->i", before, sides) / (
-        np.linalg.norm(before, axis=1) * np.linalg.norm(sides, axis=1) + 1e-9
-    )
-    corners = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
     same_way = bool(np.all(turn >= 1.0) or np.all(turn <= -1.0))
-    return (
-        bool(np.all((corners >= 70.0) & (corners <= 110.0)))
-        and same_way
-        and abs(float(turn.mean())) >= TILT_DEGREES
-    )
+    return rectangle_like(q, 20.0) and same_way and abs(float(turn.mean())) >= TILT_DEGREES
 
 
 def exact_flat_share(gray: np.ndarray) -> float:

@@ -6,15 +6,18 @@ import functools
 
 import cv2
 import numpy as np
+import pytest
 from device_intake.domain.documents import InspectionResult
 from device_intake.inspection.back import (
     FOLD_STEP,
     GRAIN_SPREAD,
     NO_LOGO,
+    ODD_CORNER,
     fold_step,
     inspect_back,
     logo_detail,
 )
+from device_intake.inspection.device import corner_angles, rectangle_like
 from device_intake.inspection.loading import load_document
 
 from tests.generator.cases import CaseSpec, generate
@@ -154,3 +157,29 @@ def test_a_faint_soft_word_mark_on_a_black_back_is_a_logo() -> None:
             plain, plain_spread = logo_detail(_faint_word_mark(0.0, noise, seed))
             assert plain < NO_LOGO
             assert plain_spread < GRAIN_SPREAD
+
+
+def test_a_wedge_shaped_outline_is_not_judged_for_a_case_but_sent_to_a_reviewer() -> None:
+    # Dev backs on wood and on a hand: a glare's diagonal edge split the colour blob and
+    # the outline found was a wedge of the back (a corner of 24-58°). Its rectified face,
+    # a stretched piece with no logo in its middle, was called an opaque case.
+    rng = np.random.default_rng(3)
+    img = np.clip(rng.normal(150, 12, (1600, 1200, 3)), 0, 255).astype(np.uint8)
+    img = cv2.GaussianBlur(img, (0, 0), 2)
+    wedge = np.array([[420, 300], [820, 330], [760, 1250], [470, 800]], np.int32)
+    cv2.fillPoly(img, [wedge], (40, 40, 45))
+    ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    assert ok
+    result = inspect_back(load_document(buf.tobytes(), filename="w.jpg", content_type="image/jpeg"))
+    assert result.flags == [] and result.uncertain == ["case"]
+    assert [b.label for b in result.boxes] == ["device"]
+
+
+def test_corner_angles_of_a_rectangle_a_slanted_phone_and_a_wedge() -> None:
+    rect = np.array([[0, 0], [100, 0], [100, 200], [0, 200]], np.float32)
+    assert np.allclose(corner_angles(rect), 90.0)
+    slanted = cv2.boxPoints(((300.0, 300.0), (200.0, 420.0), 17.0))
+    assert rectangle_like(slanted, 1.0)
+    wedge = np.array([[420, 300], [820, 330], [760, 1250], [470, 800]], np.float32)
+    assert not rectangle_like(wedge, ODD_CORNER)
+    assert corner_angles(wedge).sum() == pytest.approx(360.0)
