@@ -73,8 +73,9 @@ BOOK_ASPECT = 1.2
 # An outline with a corner further than this from a right angle is not a device's (a colour
 # blob that a glare's edge split along a diagonal: a wedge of the back). Its rectified face
 # is a stretched piece, whose missing logo or stretched grain the case tests would read as a
-# case. Dev: such outlines on 3 of 1,166 whole backs (two bare ones called cased), none on
-# the 180 cased backs of the sweep's first 200 seeds; cut pieces have them too.
+# case. Dev: in the large run such outlines on 3 of 250 whole backs (two bare ones called
+# cased, a blurry one); in the sweep's 400 bare and 400 cased backs on one opaque case
+# (which now goes to a reviewer). Pieces of cut backs have them too.
 ODD_CORNER = 30.0
 # A step in grey level (over ~1.3 % of the face) that runs straight across the middle of
 # the rectified object, in each of FOLD_SEGMENTS pieces of its width, at or above which it
