@@ -109,6 +109,11 @@ def handle_uploaded_object(obj: UploadedObject, deps: InspectDeps, *, now: datet
     slot = registration.slot(parsed[1]) if registration and parsed else None
     if parsed is None or slot is None or slot.expected_key != obj.key:
         # Not a live ticket of a known slot (forged key, unknown registration, stale ticket).
+        # Tagged for the lifecycle rule before the marker is written: a crash between the
+        # two then leaves no marker, the redelivered event tags again (idempotent) and
+        # records it, instead of a marker whose object is never expired.
+        if deps.store.head(obj.key, obj.version_id) is not None:
+            deps.store.mark_abandoned(obj.key, obj.version_id)
         written = repo.record_rejected_object(
             RejectedObject(
                 bucket=obj.bucket,
@@ -119,11 +124,7 @@ def handle_uploaded_object(obj: UploadedObject, deps: InspectDeps, *, now: datet
             )
         )
         log.warning("upload outside prefix", extra={"reason": ReasonCode.UPLOAD_OUTSIDE_PREFIX})
-        if not written:
-            return Outcome.DUPLICATE
-        if deps.store.head(obj.key, obj.version_id) is not None:
-            deps.store.mark_abandoned(obj.key, obj.version_id)
-        return Outcome.REJECTED_OBJECT
+        return Outcome.REJECTED_OBJECT if written else Outcome.DUPLICATE
     registration_id, kind = parsed
     if not repo.begin_inspection(registration_id, kind, obj.key, obj.version_id, iso(now)):
         return Outcome.DUPLICATE

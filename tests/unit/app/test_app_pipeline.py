@@ -16,7 +16,13 @@ from device_intake.app.pipeline import (
     handle_uploaded_object,
     parse_upload_key,
 )
-from device_intake.app.records import DeviceRecord, DocumentSlot, Registration, new_id
+from device_intake.app.records import (
+    DeviceRecord,
+    DocumentSlot,
+    Registration,
+    RejectedObject,
+    new_id,
+)
 from device_intake.domain.documents import DocumentFields, DocumentKind, InspectionResult
 from device_intake.domain.reasons import ReasonCode
 
@@ -131,6 +137,26 @@ def test_an_object_of_no_slot_is_marked_outside_prefix() -> None:
     assert world.repo.processed_object("uploads-bucket", key, "v1").reason == (
         "UPLOAD_OUTSIDE_PREFIX")
     assert key in world.store.abandoned  # left to the lifecycle rule
+
+
+def test_an_object_of_no_slot_is_tagged_before_its_marker_is_written() -> None:
+    # A crash between the two must not leave a marker (which stops redelivery) on an object
+    # the lifecycle rule will never expire; readers that see the marker see the tag.
+    world = World()
+    key = f"uploads/{new_id()}/front/{'e' * 32}"
+    world.store.put(key, JPEG, "image/jpeg")
+    record = world.repo.record_rejected_object
+    seen: list[bool] = []
+
+    def record_after_tag(rejected: RejectedObject) -> bool:
+        seen.append(key in world.store.abandoned)
+        return record(rejected)
+
+    world.repo.record_rejected_object = record_after_tag  # type: ignore[method-assign]
+    assert world.handle(UploadedObject("uploads-bucket", key, "v1")) is Outcome.REJECTED_OBJECT
+    assert seen == [True]
+    # The same event again: already recorded, a duplicate (tagging again is harmless).
+    assert world.handle(UploadedObject("uploads-bucket", key, "v1")) is Outcome.DUPLICATE
 
 
 def test_decision_is_requested_only_when_the_documents_are_complete() -> None:
