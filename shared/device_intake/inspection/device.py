@@ -672,6 +672,52 @@ def find_device(
     return finding
 
 
+# A panel on black glass (the ``*#06#`` dialog of a dark-mode screen) taken for the device
+# when the phone round it is cut by the frame: the phone's own outline then reaches the
+# border and a better-supported outline inside it wins (``_choose_outline``). The signs:
+# the ring just outside the outline (PANEL_RING of the photo's short side) is black glass
+# (median at most PANEL_GLASS, at least PANEL_DARK of it under PANEL_BLACK), the panel is
+# dark grey (median at most PANEL_INSIDE), and that glass reaches the photo border over at
+# least PANEL_CUT of the border's length. Dev large run: 2 of 76 cut fronts were taken
+# whole this way (dev-996, dev-1141); of the dev cache's other 522 fronts only screenshots
+# (not judged for the frame) and TOO_DARK photos (not judged either) have such a ring.
+PANEL_RING = 0.03
+PANEL_GLASS = 30.0
+PANEL_BLACK = 50
+PANEL_DARK = 0.8
+PANEL_INSIDE = 80.0
+PANEL_CUT = 0.05
+
+
+def panel_on_cut_screen(gray_small: np.ndarray, quad_small: np.ndarray) -> float:
+    """Share of the photo border reached by the black glass round the outline, when the
+    outline is a dark panel sitting on black glass (else 0.0)."""
+    h, w = gray_small.shape[:2]
+    blob = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(blob, np.round(quad_small).astype(np.int32), 255)
+    k = max(5, round(min(h, w) * PANEL_RING)) | 1
+    ring = (cv2.dilate(blob, np.ones((k, k), np.uint8)) > 0) & (blob == 0)
+    around = gray_small[ring]
+    inside = gray_small[blob > 0]
+    if around.size == 0 or inside.size == 0:
+        return 0.0
+    if (
+        float(np.median(around)) > PANEL_GLASS
+        or float(np.mean(around < PANEL_BLACK)) < PANEL_DARK
+        or float(np.median(inside)) > PANEL_INSIDE
+    ):
+        return 0.0
+    dark = (gray_small < PANEL_BLACK).astype(np.uint8)
+    _, labels = cv2.connectedComponents(dark)
+    ids = np.unique(labels[ring & (dark > 0)])
+    glass = np.isin(labels, ids[ids > 0])
+    m = 3
+    border = np.zeros((h, w), bool)
+    border[:m] = border[-m:] = True
+    border[:, :m] = border[:, -m:] = True
+    return float(np.count_nonzero(glass & border)) / float(np.count_nonzero(border))
+
+
 class _Outline(NamedTuple):
     """A candidate device outline in :func:`find_device`."""
 

@@ -21,11 +21,13 @@ from device_intake.inspection import quality
 from device_intake.inspection.device import (
     GEOMETRY_LONG_SIDE,
     HOME_ICONS,
+    PANEL_CUT,
     DeviceFinding,
     Photo,
     Region,
     find_device,
     home_screen_icons,
+    panel_on_cut_screen,
     polygon_box,
     read_face,
     rectify,
@@ -343,17 +345,22 @@ def _photo_flags(
         elif not has_id and ReasonCode.TOO_DARK not in flags:
             flags.append(ReasonCode.WRONG_SUBJECT)
         return flags
-    if finding.partial:
+    # The outline taken may be a dark-mode dialog on the screen of a phone cut by the frame.
+    partial = finding.partial or (
+        ReasonCode.TOO_DARK not in flags
+        and panel_on_cut_screen(gray_small, dev.quad * scale) >= PANEL_CUT
+    )
+    if partial:
         flags.append(ReasonCode.PARTIAL_FRAME)
     if quality.device_blurry(
-        gray_small, dev.quad * scale, finding.partial, crop_limit=quality.BLUR_EDGE_FRONT
+        gray_small, dev.quad * scale, partial, crop_limit=quality.BLUR_EDGE_FRONT
     )[0]:
         flags.append(ReasonCode.BLURRY)
-    if quality.device_short_side(dev.size, finding.partial) < quality.MIN_SCREEN_SHORT_SIDE:
+    if quality.device_short_side(dev.size, partial) < quality.MIN_SCREEN_SHORT_SIDE:
         flags.append(ReasonCode.LOW_RESOLUTION)
     if any(f in flags for f in (ReasonCode.TOO_DARK, ReasonCode.BLURRY, ReasonCode.LOW_RESOLUTION)):
         return flags
-    if finding.partial:
+    if partial:
         return flags  # a cut-off face cannot be judged for box/back shape; PARTIAL says it
     face, face_image = read_face(image, dev)
     no_glass = face.ring.band_dark < 0.3

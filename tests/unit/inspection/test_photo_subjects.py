@@ -18,11 +18,13 @@ from device_intake.inspection.device import (
     CASE_RIM_EDGE,
     HOME_ICONS,
     LIT_GLYPHS,
+    PANEL_CUT,
     FaceFeatures,
     FaceReading,
     count_text_glyphs,
     home_screen_icons,
     inset_edge,
+    panel_on_cut_screen,
     printed_picture,
 )
 from device_intake.inspection.front import inspect_front
@@ -80,6 +82,38 @@ def test_device_cut_by_the_frame_is_partial_not_wrong_subject(family: str, seed:
     # The cut device's colour was sampled on the border as background: no device found.
     assert "PARTIAL_FRAME" in _inspect(family, seed).flags
     assert "WRONG_SUBJECT" not in _inspect(family, seed).flags
+
+
+def test_dark_mode_dialog_on_a_cut_phone_is_partial_not_a_whole_device() -> None:
+    # The phone's own outline ran into the frame; the *#06# dialog inside it was better
+    # supported and was taken for the whole device: no flag at all.
+    assert _inspect("front_partial", 63).flags == ["PARTIAL_FRAME"]
+
+
+def _dark_panel_scene(cut: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A light desk, black glass (running off the bottom edge when ``cut``), and a dark
+    grey dialog on it; returns the grey photo and the dialog's quad."""
+    gray = np.full((1000, 750), 205, np.uint8)
+    bottom = 999 if cut else 900
+    cv2.rectangle(gray, (150, 150), (600, bottom), 60, -1)  # the phone's body
+    cv2.rectangle(gray, (165, 165), (585, bottom if cut else 885), 12, -1)  # black glass
+    cv2.rectangle(gray, (220, 450), (530, 700), 45, -1)  # the dialog
+    quad = np.array([[220, 450], [530, 450], [530, 700], [220, 700]], np.float32)
+    return gray, quad
+
+
+def test_black_glass_round_a_dialog_reaching_the_border_marks_a_cut_phone() -> None:
+    cut, quad = _dark_panel_scene(cut=True)
+    assert panel_on_cut_screen(cut, quad) >= PANEL_CUT
+    whole, quad = _dark_panel_scene(cut=False)
+    assert panel_on_cut_screen(whole, quad) == 0.0
+    # A light-mode dialog, or a device on a light desk, is no panel on glass.
+    light = whole.copy()
+    light[450:701, 220:531] = 230
+    assert panel_on_cut_screen(light, quad) == 0.0
+    desk = np.full((1000, 750), 205, np.uint8)
+    desk[450:701, 220:531] = 40
+    assert panel_on_cut_screen(desk, quad) == 0.0
 
 
 def test_clear_case_is_found_by_its_rim() -> None:
