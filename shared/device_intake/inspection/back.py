@@ -34,7 +34,9 @@ from device_intake.inspection.device import (
     Region,
     count_text_glyphs,
     find_device,
+    order_quad,
     polygon_box,
+    quad_size,
     read_face,
     rectangle_like,
 )
@@ -84,6 +86,20 @@ ODD_CORNER = 30.0
 # clear and opaque cases <= 4.1 (212), book cases found whole >= 12.6 (80 of 87).
 FOLD_STEP = 6.0
 FOLD_SEGMENTS = 8
+# A clear case's rim: a milky band brighter than both the background outside it and the
+# back inside it, along three sides of four, wherever the outline fell (the rim is inside
+# it when the outline took the case's edge, outside when it took the phone's body). Grey
+# levels by which the band (at least RIDGE_WIDTH of the short side wide, within RIDGE_REACH
+# of the outline either way) stands above both. Dev cache (152 whole backs): clear cases
+# 8 of 14 at 35-90 (among them the two the other signs missed: dev-306, dev-885), bare
+# backs <= 1.2 (94), opaque and book cases <= 0.
+RIM_RIDGE = 20.0
+RIDGE_WIDTH = 0.015
+RIDGE_REACH = 0.06
+# The rectified neighbourhood: the device at RIDGE_FACE px wide, RIDGE_MARGIN of that
+# around it.
+RIDGE_FACE = 300
+RIDGE_MARGIN = 0.10
 
 
 @dataclass(slots=True)
@@ -96,6 +112,7 @@ class BackFeatures:
     logo: float = 0.0
     logo_spread: float = 0.0
     fold: float = 0.0
+    rim_ridge: float = 0.0
 
 
 def logo_detail(gray: np.ndarray, face: np.ndarray | None = None) -> tuple[float, float]:
@@ -220,8 +237,58 @@ def glare_streaks(gray: np.ndarray) -> int:
     return diag
 
 
-def measure(face: np.ndarray, region: Region) -> BackFeatures:
-    """Case signals on the upright rectified device (``device.upright_face``)."""
+def rim_ridge(small: np.ndarray, quad_small: np.ndarray) -> float:
+    """How far a band along the outline stands above both sides of it, on the third
+    strongest side of four (a clear case's milky rim shows on every side; a bare back's
+    frame, seen at a slant, on one or two).
+
+    ``small``: the ~1000 px photo; ``quad_small``: the device outline in its pixels. The
+    device plane is rectified with a margin round it, so the rim is seen whether the
+    outline took the case's edge or the body's.
+    """
+    quad = order_quad(quad_small)
+    qw, qh = quad_size(quad)
+    if min(qw, qh) < 20:
+        return 0.0
+    if qw > qh:
+        quad = np.roll(quad, -1, axis=0)  # long side vertical
+        qw, qh = qh, qw
+    w = RIDGE_FACE
+    h = round(w * qh / qw)
+    m = round(w * RIDGE_MARGIN)
+    dst = np.array([[m, m], [m + w, m], [m + w, m + h], [m, m + h]], np.float32)
+    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
+    plane = cv2.warpPerspective(
+        gray, matrix, (w + 2 * m, h + 2 * m), borderMode=cv2.BORDER_REPLICATE
+    ).astype(np.float32)
+    d = m  # as deep inside as outside
+    rows = slice(m + int(h * 0.2), m + int(h * 0.8))
+    cols = slice(m + int(w * 0.2), m + int(w * 0.8))
+    profiles = [  # outside -> inside, averaged along the side's middle
+        plane[rows, : m + d].mean(axis=0),
+        plane[rows, m + w - d :][:, ::-1].mean(axis=0),
+        plane[: m + d, cols].mean(axis=1),
+        plane[m + h - d :, cols][::-1].mean(axis=1),
+    ]
+    width = max(2, round(w * RIDGE_WIDTH))
+    reach = round(w * RIDGE_REACH)
+    heights = []
+    for prof in profiles:
+        outside = float(np.median(prof[: round(w * 0.03)]))
+        inside = float(np.median(prof[m + reach :]))
+        band = prof[m - reach : m + reach]
+        # The band's floor over every window of ``width``: a rim, not a one-pixel line.
+        floors = np.lib.stride_tricks.sliding_window_view(band, width).min(axis=1)
+        heights.append(float(np.max(np.minimum(floors - outside, floors - inside))))
+    return sorted(heights)[1]
+
+
+def measure(
+    face: np.ndarray, region: Region, small: np.ndarray | None = None, scale: float = 1.0
+) -> BackFeatures:
+    """Case signals on the upright rectified device (``device.upright_face``), and the rim
+    round it on ``small`` (the photo downscaled by ``scale``) when given."""
     gray = cv2.cvtColor(face, cv2.COLOR_BGR2GRAY)
     logo, spread = logo_detail(gray, face)
     return BackFeatures(
@@ -230,6 +297,7 @@ def measure(face: np.ndarray, region: Region) -> BackFeatures:
         logo=logo,
         logo_spread=spread,
         fold=fold_step(gray),
+        rim_ridge=0.0 if small is None else rim_ridge(small, region.quad * scale),
     )
 
 
@@ -265,7 +333,7 @@ def inspect_back(doc: Photo) -> InspectionResult:
     if partial:
         flags.append(ReasonCode.PARTIAL_FRAME)
     reading, face = read_face(image, dev)
-    feats = measure(face, dev)
+    feats = measure(face, dev, small, scale)
     blurry, feats.sharpness = quality.device_blurry(gray_small, dev.quad * scale, partial)
     if blurry:
         flags.append(ReasonCode.BLURRY)
@@ -290,13 +358,15 @@ def inspect_back(doc: Photo) -> InspectionResult:
             flags.append(ReasonCode.CASE_ATTACHED)
     result.flags = _ordered(flags)
     log.info(
-        "back inspected flags=%s glyphs=%d logo=%.1f aspect=%.2f fold=%.1f inset=%.1f sharp=%.3f",
+        "back inspected flags=%s glyphs=%d logo=%.1f aspect=%.2f fold=%.1f inset=%.1f rim=%.1f "
+        "sharp=%.3f",
         ",".join(result.flags) or "-",
         reading.glyphs,
         feats.logo,
         feats.aspect,
         feats.fold,
         reading.inset_edge,
+        feats.rim_ridge,
         feats.sharpness,
     )
     return result
@@ -314,6 +384,8 @@ def _case_attached(f: BackFeatures, face: FaceReading) -> bool:
         return True  # book case: a fold straight across between its two panels
     if f.streaks >= 2:
         return True  # clear case: straight glare streaks across the whole back
+    if f.rim_ridge >= RIM_RIDGE:
+        return True  # clear case: its milky rim all round the phone
     if face.inset_edge >= CASE_RIM_EDGE:
         return True  # a rim inside the outline on every side: the case's edge round the phone
     if face.detail >= PLAIN_FACE_DETAIL:

@@ -13,9 +13,11 @@ from device_intake.inspection.back import (
     GRAIN_SPREAD,
     NO_LOGO,
     ODD_CORNER,
+    RIM_RIDGE,
     fold_step,
     inspect_back,
     logo_detail,
+    rim_ridge,
 )
 from device_intake.inspection.device import corner_angles, rectangle_like
 from device_intake.inspection.loading import load_document
@@ -183,3 +185,47 @@ def test_corner_angles_of_a_rectangle_a_slanted_phone_and_a_wedge() -> None:
     wedge = np.array([[420, 300], [820, 330], [760, 1250], [470, 800]], np.float32)
     assert not rectangle_like(wedge, ODD_CORNER)
     assert corner_angles(wedge).sum() == pytest.approx(360.0)
+
+
+def _wood(rng: np.random.Generator) -> np.ndarray:
+    """A grained mid-brown surface, 750 x 1000."""
+    grain = cv2.GaussianBlur(rng.normal(0, 1, (1000, 750)).astype(np.float32), (0, 0), 6)
+    grain = cv2.resize(grain[:, ::8], (750, 1000))  # long streaks
+    base = 120 + 25 * grain / (np.abs(grain).max() + 1e-6)
+    return np.clip(np.dstack([base * 0.55, base * 0.8, base]), 0, 255).astype(np.uint8)
+
+
+def _phone_on_wood(rim: int, body: tuple[int, int, int] = (110, 80, 60)) -> np.ndarray:
+    img = _wood(np.random.default_rng(5))
+    if rim:
+        cv2.rectangle(img, (250 - rim, 200 - rim), (500 + rim, 700 + rim), (205, 215, 215), -1)
+    cv2.rectangle(img, (250, 200), (500, 700), body, -1)
+    return img
+
+
+@pytest.mark.parametrize("outline", ["case edge", "phone body"])
+def test_a_milky_rim_all_round_the_phone_is_a_clear_case(outline: str) -> None:
+    # Wherever the outline fell (on the case's outer edge, or on the phone inside the
+    # rim), the band brighter than wood and back on every side is found.
+    img = _phone_on_wood(rim=10)
+    pad = 10 if outline == "case edge" else 0
+    quad = np.array(
+        [
+            [250 - pad, 200 - pad],
+            [500 + pad, 200 - pad],
+            [500 + pad, 700 + pad],
+            [250 - pad, 700 + pad],
+        ],
+        np.float32,
+    )
+    assert rim_ridge(img, quad) >= RIM_RIDGE
+
+
+def test_a_bare_back_and_a_frame_seen_on_one_side_are_no_rim() -> None:
+    quad = np.array([[250, 200], [500, 200], [500, 700], [250, 700]], np.float32)
+    bare = _phone_on_wood(rim=0)
+    assert rim_ridge(bare, quad) < RIM_RIDGE
+    # A metal frame catching the light along one long side (the phone seen at a slant).
+    framed = bare.copy()
+    cv2.rectangle(framed, (240, 200), (250, 700), (225, 225, 225), -1)
+    assert rim_ridge(framed, quad) < RIM_RIDGE
