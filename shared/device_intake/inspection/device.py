@@ -980,8 +980,10 @@ def printed_picture(face_bgr: np.ndarray) -> tuple[int, int, int, int] | None:
     The picture's crisp outline (a printed bezel) is found on sharp edges, filled, and
     tested: compact (a quarter to three quarters of the face each way), portrait, as tall
     as a phone is (1.6-2.6x its width), solid, centred, never within the face's outer 6 %.
-    A phone's lit screen reaches its bezel and a back's camera module sits in a corner,
-    so neither qualifies; lighting gradients make no sharp edges.
+    A phone's lit screen reaches its bezel and a back's camera module sits in a corner or
+    along the top (a large module, framed by an opaque case's cut-out, is as big as a box's
+    print: dev-947, centred at 23 % of the height; dev boxes' prints at 39-46 %), so
+    neither qualifies; lighting gradients make no sharp edges.
     """
     h, w = face_bgr.shape[:2]
     short = min(h, w)
@@ -1001,12 +1003,14 @@ def printed_picture(face_bgr: np.ndarray) -> tuple[int, int, int, int] | None:
         if x <= band or y <= band or x + ww >= w - band or y + hh >= h - band:
             continue
         centre_x = (x + ww / 2) / w
+        centre_y = (y + hh / 2) / h
         if (
             0.3 <= ww / w <= 0.75
             and 0.3 <= hh / h <= 0.8
             and 1.6 <= hh / max(1, ww) <= 2.6
             and cv2.contourArea(cv2.convexHull(c)) >= 0.8 * ww * hh
             and 0.3 <= centre_x <= 0.7
+            and 0.3 <= centre_y <= 0.7
         ):
             return x, y, ww, hh
     return None

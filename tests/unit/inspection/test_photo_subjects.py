@@ -133,6 +133,18 @@ def test_printed_device_is_a_compact_portrait_picture_inside_the_face() -> None:
     assert printed_picture(box) is not None
 
 
+def test_a_large_camera_module_near_the_top_is_not_a_printed_device() -> None:
+    # An opaque black case's cut-out frames a big module: compact, portrait, phone-like,
+    # but along the top of the back (dev-947 was called WRONG_SUBJECT); a box's print
+    # sits near the middle.
+    back = _face(colour=25)
+    cv2.rectangle(back, (75, 65), (255, 355), (150, 180, 210), -1)
+    assert printed_picture(back) is None
+    box = _face()
+    cv2.rectangle(box, (130, 230), (320, 630), (10, 10, 10), -1)
+    assert printed_picture(box) is not None
+
+
 def test_screen_reaching_the_bezel_or_a_corner_module_is_not_a_printed_device() -> None:
     screen = _face(colour=10)
     cv2.rectangle(screen, (18, 18), (432, 882), (240, 240, 240), -1)
