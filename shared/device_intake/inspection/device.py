@@ -40,6 +40,15 @@ CUT_SIDE_LENGTH = 0.25
 # inner one's support x fill² is better by this much: then the big one is the device
 # merged with something of its colour that goes on out of the picture (a hand).
 OUTLINE_MARGIN = 0.15
+# A chosen outline with a corner further than SKEWED_CORNER from a right angle gives way to
+# an outline inside it that is rectangle-like, at least SKEWED_AREA of its hull and better
+# supported by SKEWED_MARGIN. Perspective bends a device's corners by up to ~12° (dev cache,
+# 400 whole backs and fronts; sweep, 400 backs); an edge hull that took in the wood grain
+# beside a dark phone had 19-27° (dev-734, dev-1073: the IMEI rectified askew, unread).
+# Dev cache, 807 fronts and backs: the outline changes on those two and on dev-100.
+SKEWED_CORNER = 15.0
+SKEWED_AREA = 0.6
+SKEWED_MARGIN = 0.35
 # An outline whose support x fill² reaches this is well supported (it follows the device's
 # own edges); below it, it may be a piece of the device (see DeviceFinding.weak_outline).
 WELL_SUPPORTED = 0.45
@@ -743,6 +752,23 @@ def _choose_outline(outlines: list[_Outline]) -> _Outline:
             if o.touch == 0
             and o.quality >= best.quality + OUTLINE_MARGIN
             and _centre_inside(o.blob, hull)
+        ]
+        if inner:
+            best = max(inner, key=lambda o: o.score)
+    if not rectangle_like(fit_quad(best.blob), SKEWED_CORNER):
+        # No device's outline: the hull of a sharp-edge cluster that took in background
+        # grain (wood) beside the device. A well-fitted outline inside it is the device.
+        hull = cv2.convexHull(best.blob)
+        least = SKEWED_AREA * float(cv2.contourArea(hull))
+        inner = [
+            o
+            for o in outlines
+            if o is not best
+            and o.touch <= best.touch
+            and o.quality >= best.quality + SKEWED_MARGIN
+            and float(cv2.contourArea(cv2.convexHull(o.blob))) >= least
+            and _centre_inside(o.blob, hull)
+            and rectangle_like(fit_quad(o.blob), SKEWED_CORNER)
         ]
         if inner:
             best = max(inner, key=lambda o: o.score)

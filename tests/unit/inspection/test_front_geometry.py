@@ -174,6 +174,18 @@ def test_an_outline_merged_with_the_arm_gives_way_to_the_biggest_good_one_inside
     assert _choose_outline([merged, print_]) is print_
 
 
+def test_a_skewed_outline_gives_way_to_a_well_fitted_device_inside_it() -> None:
+    # The hull of a sharp-edge cluster took in the wood grain beside a dark phone: bigger
+    # than the phone's colour outline, "well supported", but its corners are 20-30° off.
+    skewed = np.array([[300, 120], [540, 190], [505, 845], [60, 660]], np.int32).reshape(-1, 1, 2)
+    hull = _Outline(270_000.0, 0.53, 0.0, skewed)
+    phone = _Outline(210_000.0, 0.99, 0.0, _rect_blob(210, 160, 330, 680))
+    assert _choose_outline([hull, phone]) is phone
+    # A rectangle-like outline keeps its place as the biggest well-supported one.
+    outer = _Outline(270_000.0, 0.53, 0.0, _rect_blob(150, 100, 450, 800))
+    assert _choose_outline([outer, phone]) is outer
+
+
 def test_the_edge_cluster_around_the_largest_one_is_proposed_as_an_outline() -> None:
     edges = np.zeros((1000, 750), np.uint8)
     for y in range(300, 700, 12):  # a dense print: many short edges, one cluster
