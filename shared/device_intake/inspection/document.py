@@ -36,6 +36,9 @@ UPSCALE_TEXT_PX = 30.0
 MAX_UPSCALE = 2.5
 # The sheet touches the picture border along more than this share of a side: cut off.
 EDGE_TOUCH_SHARE = 0.06
+# Gaussian blurs (px, on the ~1000 px copy) under which the sheet's edge outline is looked
+# for, in turn, until one is found.
+EDGE_BLURS = (5, 9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +135,26 @@ def _quad_of(contour: np.ndarray) -> np.ndarray | None:
 
 
 def _edge_quad(gray: np.ndarray) -> np.ndarray | None:
-    """The largest convex 4-corner outline of edges, well inside the picture."""
+    """The largest convex 4-corner outline of edges, well inside the picture.
+
+    A textured surface under the sheet (a checked cloth, a mottled desk) can join its
+    edges to the sheet's outline into one contour that reaches the border or covers the
+    picture: the sheet then looks cut. A stronger blur (``EDGE_BLURS``) loses the texture
+    and keeps the sheet's outline, so the outline is looked for again there. A sheet cut by
+    the border reaches it under either blur: the region test then decides what is cut.
+    """
+    for blur in EDGE_BLURS:
+        quad = _edge_quad_at(gray, blur)
+        if quad is not None:
+            return quad
+    return None
+
+
+def _edge_quad_at(gray: np.ndarray, blur_size: int) -> np.ndarray | None:
+    """The largest sheet-like edge outline at one blur (None if the largest one reaches
+    the border)."""
     h, w = gray.shape[:2]
-    blur = cv2.GaussianBlur(gray, (5, 5), 0)
+    blur = cv2.GaussianBlur(gray, (blur_size, blur_size), 0)
     edges = cv2.Canny(blur, 30, 90)
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
@@ -149,8 +169,12 @@ def _edge_quad(gray: np.ndarray) -> np.ndarray | None:
         if cv2.contourArea(quad) < 0.9 * cv2.contourArea(cv2.convexHull(contour)):
             continue
         margin = 3
-        if (quad[:, 0].min() <= margin or quad[:, 1].min() <= margin
-                or quad[:, 0].max() >= w - 1 - margin or quad[:, 1].max() >= h - 1 - margin):
+        if (
+            quad[:, 0].min() <= margin
+            or quad[:, 1].min() <= margin
+            or quad[:, 0].max() >= w - 1 - margin
+            or quad[:, 1].max() >= h - 1 - margin
+        ):
             return None  # touches the border: let the region test decide what is cut
         if not _is_paper_inside(gray, quad):
             continue
@@ -171,9 +195,7 @@ def _is_paper_inside(gray: np.ndarray, quad: np.ndarray) -> bool:
     return float(np.median(inside)) > float(np.median(outside)) + 10.0
 
 
-def _paper_blob(
-    gray: np.ndarray, colour: np.ndarray
-) -> tuple[np.ndarray, np.ndarray] | None:
+def _paper_blob(gray: np.ndarray, colour: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """(contour, quad) of the bright unsaturated region, or None for a flat image."""
     h, w = gray.shape[:2]
     hsv = cv2.cvtColor(colour, cv2.COLOR_BGR2HSV)
@@ -447,8 +469,9 @@ def prepare_page(image: np.ndarray, geometry: PageGeometry) -> PreparedPage:
         w, h = max(8, round(width)), max(8, round(height))
         dst = _full_quad(w, h)
         warp = cv2.getPerspectiveTransform(quad.astype(np.float32), dst).astype(np.float64)
-        page = cv2.warpPerspective(gray, warp, (w, h), flags=cv2.INTER_LINEAR,
-                                   borderMode=cv2.BORDER_REPLICATE)
+        page = cv2.warpPerspective(
+            gray, warp, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
     text_px = estimate_text_height(page)
     scale = 1.0
     if text_px and text_px > TARGET_TEXT_PX:
@@ -469,8 +492,9 @@ def prepare_page(image: np.ndarray, geometry: PageGeometry) -> PreparedPage:
         if abs(angle) >= 0.4:
             ph, pw = page.shape[:2]
             rotation = cv2.getRotationMatrix2D((pw / 2.0, ph / 2.0), angle, 1.0)
-            page = cv2.warpAffine(page, rotation, (pw, ph), flags=cv2.INTER_LINEAR,
-                                  borderMode=cv2.BORDER_REPLICATE)
+            page = cv2.warpAffine(
+                page, rotation, (pw, ph), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+            )
             to_page = np.vstack([rotation, [0.0, 0.0, 1.0]]) @ to_page
     page = remove_rules(invert_dark_bands(page), text_px * scale if text_px else TARGET_TEXT_PX)
     to_original = np.linalg.inv(to_page)

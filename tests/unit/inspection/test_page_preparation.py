@@ -5,7 +5,15 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from device_intake.inspection.document import _row_median_below, invert_dark_bands, skew_angle
+from device_intake.inspection.document import (
+    _row_median_below,
+    find_page,
+    invert_dark_bands,
+    skew_angle,
+)
+from device_intake.inspection.loading import load_document
+
+from tests.generator.cases import CaseSpec, generate
 
 
 def _rows_of_words(width: int = 1200, height: int = 900) -> np.ndarray:
@@ -60,3 +68,39 @@ def test_row_median_by_counting_equals_numpy_median(width: int) -> None:
     # Values around the level, so that even rows with exactly half below are common.
     rows = rng.integers(176, 184, size=(400, width), dtype=np.uint8)
     assert np.array_equal(_row_median_below(rows, 180), np.median(rows, axis=1) < 180)
+
+
+@pytest.mark.parametrize(
+    ("family", "seed"), [("proof_no_model", 905_017), ("proof_no_date", 905_086)]
+)
+def test_a_sheet_on_a_checked_cloth_is_found_whole(family: str, seed: int) -> None:
+    # The cloth's checks joined the sheet's outline into one edge contour reaching the
+    # border (or covering the picture); the bright-region fallback then took cloth for
+    # paper running off the picture: PARTIAL_DOCUMENT on a whole sheet (dev sweep).
+    case = generate(CaseSpec(family, "dev"), seed)
+    doc = load_document(case.data, filename=case.filename, content_type=case.content_type)
+    page = find_page(doc.image)
+    assert page.cut_sides == ()
+    h, w = doc.image.shape[:2]
+    assert 0.35 < cv2.contourArea(page.quad) / (h * w) < 0.8  # the sheet, not the picture
+
+
+def _sheet_on_checks(bottom: int) -> np.ndarray:
+    """A white sheet with rows of words on a checked cloth, 1500 x 2000; the sheet's
+    lower edge at ``bottom`` (beyond 2000: it runs off the picture)."""
+    yy, xx = np.mgrid[0:2000, 0:1500]
+    checks = ((yy // 24 + xx // 24) % 2).astype(np.float32)
+    cloth = np.dstack([120 + 40 * checks, 150 + 30 * checks, 110 + 40 * checks])
+    img = np.clip(cloth, 0, 255).astype(np.uint8)
+    sheet = np.array([[260, 220], [1240, 180], [1290, bottom], [220, bottom + 40]], np.int32)
+    cv2.fillConvexPoly(img, sheet, (250, 250, 250))
+    for y in range(320, min(bottom, 1960) - 60, 70):
+        cv2.putText(
+            img, "Xperia 1 V  2024/06/04", (330, y), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (40, 40, 40), 3
+        )
+    return img
+
+
+def test_a_sheet_running_off_the_picture_stays_cut() -> None:
+    assert find_page(_sheet_on_checks(2300)).cut_sides != ()
+    assert find_page(_sheet_on_checks(1700)).cut_sides == ()
