@@ -95,7 +95,14 @@ class Page:
         value_x: float | None = None,
         fill: tuple[int, int, int] = (20, 20, 20),
     ) -> None:
-        self.text_at(self.margin, self.y, label, size, fill=fill)
+        label_end = self.text_at(self.margin, self.y, label, size, fill=fill)[2]
+        f = font(self.face, max(6, round(size)))
+        width = self.d.textbbox((0, 0), value, font=f)[2]
+        start = self.w - self.margin - width if value_x is None else value_x
+        if start < label_end + size * 0.5:
+            # A value too long to sit beside its label wraps onto a line of its own, as on
+            # a narrow web page or a form (drawn over the label, neither could be read).
+            self.y += size * 1.3
         if value_x is None:
             self.text_at(self.w - self.margin, self.y, value, size, anchor="ra", fill=fill)
         else:

@@ -158,3 +158,18 @@ def test_cli_writes_files_and_labels(tmp_path) -> None:
     for row in rows:
         assert (tmp_path / row["file"]).read_bytes()
         assert row["expected_flags"] and not row["acceptable"]
+
+
+@pytest.mark.parametrize("value_x", [None, 100.0])
+def test_a_value_too_long_for_its_row_wraps_instead_of_covering_its_label(
+    value_x: float | None,
+) -> None:
+    from tests.generator.documents import Page
+
+    page = Page(750, 1000, "dev")
+    page.kv("機種名", "iPad Pro 12.9インチ (第6世代) (ブルー) 512GB", 28, value_x=value_x)
+    page.kv("機種代金", "¥105,900", 28)
+    label, value, short_label, short_value = page.runs
+    assert value.y > label.y + label.size  # on a line of its own, below the label
+    assert abs(short_value.y - short_label.y) < 8  # a short value stays beside its label
+    assert short_label.y > value.y  # and the next row comes after the wrapped value
