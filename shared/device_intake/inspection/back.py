@@ -237,14 +237,14 @@ def glare_streaks(gray: np.ndarray) -> int:
     return diag
 
 
-def rim_ridge(small: np.ndarray, quad_small: np.ndarray) -> float:
+def rim_ridge(gray_small: np.ndarray, quad_small: np.ndarray) -> float:
     """How far a band along the outline stands above both sides of it, on the third
     strongest side of four (a clear case's milky rim shows on every side; a bare back's
     frame, seen at a slant, on one or two).
 
-    ``small``: the ~1000 px photo; ``quad_small``: the device outline in its pixels. The
-    device plane is rectified with a margin round it, so the rim is seen whether the
-    outline took the case's edge or the body's.
+    ``gray_small``: the ~1000 px photo in grey; ``quad_small``: the device outline in its
+    pixels. The device plane is rectified with a margin round it, so the rim is seen
+    whether the outline took the case's edge or the body's.
     """
     quad = order_quad(quad_small)
     qw, qh = quad_size(quad)
@@ -258,9 +258,8 @@ def rim_ridge(small: np.ndarray, quad_small: np.ndarray) -> float:
     m = round(w * RIDGE_MARGIN)
     dst = np.array([[m, m], [m + w, m], [m + w, m + h], [m, m + h]], np.float32)
     matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
-    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
     plane = cv2.warpPerspective(
-        gray, matrix, (w + 2 * m, h + 2 * m), borderMode=cv2.BORDER_REPLICATE
+        gray_small, matrix, (w + 2 * m, h + 2 * m), borderMode=cv2.BORDER_REPLICATE
     ).astype(np.float32)
     d = m  # as deep inside as outside
     rows = slice(m + int(h * 0.2), m + int(h * 0.8))
@@ -285,10 +284,10 @@ def rim_ridge(small: np.ndarray, quad_small: np.ndarray) -> float:
 
 
 def measure(
-    face: np.ndarray, region: Region, small: np.ndarray | None = None, scale: float = 1.0
+    face: np.ndarray, region: Region, gray_small: np.ndarray | None = None, scale: float = 1.0
 ) -> BackFeatures:
     """Case signals on the upright rectified device (``device.upright_face``), and the rim
-    round it on ``small`` (the photo downscaled by ``scale``) when given."""
+    round it on ``gray_small`` (the photo downscaled by ``scale``, in grey) when given."""
     gray = cv2.cvtColor(face, cv2.COLOR_BGR2GRAY)
     logo, spread = logo_detail(gray, face)
     return BackFeatures(
@@ -297,7 +296,7 @@ def measure(
         logo=logo,
         logo_spread=spread,
         fold=fold_step(gray),
-        rim_ridge=0.0 if small is None else rim_ridge(small, region.quad * scale),
+        rim_ridge=0.0 if gray_small is None else rim_ridge(gray_small, region.quad * scale),
     )
 
 
@@ -333,7 +332,7 @@ def inspect_back(doc: Photo) -> InspectionResult:
     if partial:
         flags.append(ReasonCode.PARTIAL_FRAME)
     reading, face = read_face(image, dev)
-    feats = measure(face, dev, small, scale)
+    feats = measure(face, dev, gray_small, scale)
     blurry, feats.sharpness = quality.device_blurry(gray_small, dev.quad * scale, partial)
     if blurry:
         flags.append(ReasonCode.BLURRY)

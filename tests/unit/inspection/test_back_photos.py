@@ -218,14 +218,14 @@ def test_a_milky_rim_all_round_the_phone_is_a_clear_case(outline: str) -> None:
         ],
         np.float32,
     )
-    assert rim_ridge(img, quad) >= RIM_RIDGE
+    assert rim_ridge(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), quad) >= RIM_RIDGE
 
 
 def test_a_bare_back_and_a_frame_seen_on_one_side_are_no_rim() -> None:
     quad = np.array([[250, 200], [500, 200], [500, 700], [250, 700]], np.float32)
     bare = _phone_on_wood(rim=0)
-    assert rim_ridge(bare, quad) < RIM_RIDGE
+    assert rim_ridge(cv2.cvtColor(bare, cv2.COLOR_BGR2GRAY), quad) < RIM_RIDGE
     # A metal frame catching the light along one long side (the phone seen at a slant).
     framed = bare.copy()
     cv2.rectangle(framed, (240, 200), (250, 700), (225, 225, 225), -1)
-    assert rim_ridge(framed, quad) < RIM_RIDGE
+    assert rim_ridge(cv2.cvtColor(framed, cv2.COLOR_BGR2GRAY), quad) < RIM_RIDGE
