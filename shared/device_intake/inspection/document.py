@@ -172,16 +172,15 @@ def _edge_quad_at(gray: np.ndarray, blur_size: int) -> tuple[np.ndarray, float] 
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
-        area = cv2.contourArea(cv2.convexHull(contour)) / float(h * w)
+        hull_area = float(cv2.contourArea(cv2.convexHull(contour)))
+        area = hull_area / float(h * w)
         if area < MIN_PAGE_AREA or area > 0.97:
             continue
         quad = _quad_of(contour)
         if quad is None:
             continue
         # The hull must really be a quadrilateral (a sheet), not a blob with 4 extremes.
-        ratio = float(cv2.contourArea(quad)) / max(
-            1.0, float(cv2.contourArea(cv2.convexHull(contour)))
-        )
+        ratio = float(cv2.contourArea(quad)) / max(1.0, hull_area)
         if ratio < 0.9:
             continue
         margin = 3
