@@ -52,6 +52,14 @@ SKEWED_MARGIN = 0.35
 # An outline whose support x fill² reaches this is well supported (it follows the device's
 # own edges); below it, it may be a piece of the device (see DeviceFinding.weak_outline).
 WELL_SUPPORTED = 0.45
+# Long side / short side of a whole outline (one that does not reach the photo border)
+# above which it is no device: a phone's body is at most ~2.4 long (21:9 screens), a little
+# more under perspective. Such a strip is a camera bar, a row of the screen or a streak of
+# background beside a device that the frame cuts (whose own outline then runs into the
+# border and may not close). Dev (sweep and cache, 2,400 fronts and backs): chosen whole
+# outlines of devices <= 2.8; above 3.2 only screenshots' UI pieces (19) and cut backs'
+# camera bars (3, each then judged as a cased whole back).
+MAX_DEVICE_ASPECT = 3.2
 # Fixed seed for k-means++ (see _foreground_mask).
 _KMEANS_SEED = 0x5EED
 
@@ -640,6 +648,10 @@ def find_device(
             edge_touch = touch
             edge_blob = blob
         quad = fit_quad(blob)
+        long_side, short_side = sorted(quad_size(quad), reverse=True)
+        if touch == 0 and long_side > MAX_DEVICE_ASPECT * max(1.0, short_side):
+            finding.notes.append(f"{name}: a strip {long_side / max(1.0, short_side):.1f} long")
+            continue
         # A colour blob's boundary is a colour step: measure it on the colour edges.
         support = _edge_support(
             cv2.approxPolyDP(cv2.convexHull(blob), 2.0, True),

@@ -56,6 +56,13 @@ def test_a_back_cut_by_the_frame_over_a_hand_of_its_brightness_is_partial_frame(
     assert _inspect("back_partial", 4, background="hand").flags == ["PARTIAL_FRAME"]
 
 
+def test_a_camera_bar_is_not_taken_for_a_whole_back_when_the_frame_cuts_the_phone() -> None:
+    # Dev sweep: the frame cuts a beige back on a beige desk, whose own outline does not
+    # close; the black camera bar (4 : 1) was the only outline, judged as a whole back with
+    # no logo: CASE_ATTACHED and, for its size, LOW_RESOLUTION.
+    assert _inspect("back_partial", 908_137).flags == ["PARTIAL_FRAME"]
+
+
 def _face(fold: bool) -> np.ndarray:
     """A rectified object (600 x 1000): camera bar at the top, a logo, a diagonal sheen,
     a short dark bar across half the middle; with ``fold``, a darker band straight across

@@ -73,6 +73,17 @@ def test_find_device_reports_nothing_on_an_empty_surface() -> None:
     assert find_device(canvas).device is None
 
 
+def test_a_whole_outline_far_longer_than_any_phone_is_not_a_device() -> None:
+    canvas = np.full((1000, 800, 3), 200, np.uint8)
+    noise = np.random.default_rng(5).normal(0, 2, canvas.shape)
+    # 4.5 : 1, like the camera bar of a phone that the frame cuts.
+    strip = np.array([[200, 400], [600, 380], [605, 470], [205, 490]], np.float32)
+    cv2.fillPoly(canvas, [strip.astype(np.int32)], (20, 20, 22))
+    finding = find_device(np.clip(canvas + noise, 0, 255).astype(np.uint8))
+    assert finding.device is None
+    assert any("a strip" in note for note in finding.notes)
+
+
 def test_rectify_and_unwarp_are_inverse() -> None:
     img = np.zeros((500, 500, 3), np.uint8)
     quad = np.array([[100, 80], [400, 100], [420, 420], [90, 400]], np.float32)
