@@ -40,6 +40,9 @@ CUT_SIDE_LENGTH = 0.25
 # inner one's support x fill² is better by this much: then the big one is the device
 # merged with something of its colour that goes on out of the picture (a hand).
 OUTLINE_MARGIN = 0.15
+# ... and the inner one covers at least this share of the big one's hull: a camera module
+# (a tenth of it) inside the back of a phone that the frame cuts is no device held in a hand.
+INNER_SHARE = 0.25
 # A chosen outline with a corner further than SKEWED_CORNER from a right angle gives way to
 # an outline inside it that is rectangle-like, at least SKEWED_AREA of its hull and better
 # supported by SKEWED_MARGIN. Perspective bends a device's corners by up to ~12° (dev cache,
@@ -758,12 +761,14 @@ def _choose_outline(outlines: list[_Outline]) -> _Outline:
     best = max(outlines, key=lambda o: o.score)
     if best.touch > 0:
         hull = cv2.convexHull(best.blob)
+        least = INNER_SHARE * float(cv2.contourArea(hull))
         inner = [
             o
             for o in outlines
             if o.touch == 0
             and o.quality >= best.quality + OUTLINE_MARGIN
             and _centre_inside(o.blob, hull)
+            and float(cv2.contourArea(cv2.convexHull(o.blob))) >= least
         ]
         if inner:
             best = max(inner, key=lambda o: o.score)
