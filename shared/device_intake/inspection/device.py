@@ -673,7 +673,11 @@ def find_device(
     if outlines:
         chosen = _choose_outline(outlines)
         device_blob = chosen.blob
-        if chosen.quality < WELL_SUPPORTED:
+        if chosen.quality < WELL_SUPPORTED or (
+            chosen.touch > 0 and not rectangle_like(fit_quad(chosen.blob), SKEWED_CORNER)
+        ):
+            # Weak, or skewed and reaching the border: the hull of a piece of a device
+            # that the frame cuts (its own sides then run on into the border).
             finding.weak_outline = True
             finding.cut_sides = _cut_sides(sharp, chosen.blob)
             finding.notes.append(f"weak outline, {finding.cut_sides} cut sides")

@@ -84,6 +84,25 @@ def test_a_whole_outline_far_longer_than_any_phone_is_not_a_device() -> None:
     assert any("a strip" in note for note in finding.notes)
 
 
+def test_a_skewed_outline_reaching_the_border_is_a_piece_of_a_cut_device() -> None:
+    # Dev sweep: on cloth or a hand, the only outline of a back cut by the frame was a
+    # sliver or wedge of it (corners 20-25° off square) whose corner reached the border;
+    # judged as a whole back, its logo-less face read as a case.
+    def photo(corner_y: int) -> np.ndarray:
+        canvas = np.full((1000, 800, 3), 200, np.uint8)
+        noise = np.random.default_rng(7).normal(0, 2, canvas.shape)
+        piece = np.array([[300, 150], [650, 260], [520, corner_y], [200, 800]], np.int32)
+        cv2.fillPoly(canvas, [piece], (40, 40, 44))
+        return np.clip(canvas + noise, 0, 255).astype(np.uint8)
+
+    cut = find_device(photo(999))
+    assert cut.device is not None and not cut.partial  # it only grazes the border
+    assert cut.weak_outline and cut.cut_sides >= 1
+    # The same shape inside the photo is an object of its own, judged as it is.
+    whole = find_device(photo(960))
+    assert whole.device is not None and not whole.weak_outline
+
+
 def test_rectify_and_unwarp_are_inverse() -> None:
     img = np.zeros((500, 500, 3), np.uint8)
     quad = np.array([[100, 80], [400, 100], [420, 420], [90, 400]], np.float32)
