@@ -53,7 +53,8 @@ SKEWED_CORNER = 15.0
 SKEWED_AREA = 0.6
 SKEWED_MARGIN = 0.35
 # An outline whose support x fill² reaches this is well supported (it follows the device's
-# own edges); below it, it may be a piece of the device (see DeviceFinding.weak_outline).
+# own edges); below it, it may be a piece of the device (see DeviceFinding.weak_outline),
+# as may a skewed outline that reaches the border.
 WELL_SUPPORTED = 0.45
 # Long side / short side of a whole outline (one that does not reach the photo border)
 # above which it is no device: a phone's body is at most ~2.4 long (21:9 screens), a little
@@ -257,10 +258,11 @@ class DeviceFinding:
     # only a weak one was found: the sides of a device cut by the frame (wood grain is
     # wavy, a hand is soft).
     cut_sides: int = 0
-    # The outline taken is not well supported (``WELL_SUPPORTED``). A device cut by the
-    # frame lends its colour to the border's background sample, and its mask then covers
-    # only a piece of it, a weak outline with the device's straight sides going on into the
-    # frame (see ``inspection.back``).
+    # The outline taken is not well supported (``WELL_SUPPORTED``), or it reaches the border
+    # with a corner more than ``SKEWED_CORNER`` off square. A device cut by the frame lends
+    # its colour to the border's background sample, and its mask then covers only a piece
+    # of it, an outline with the device's straight sides going on into the frame (see
+    # ``inspection.back``).
     weak_outline: bool = False
     notes: list[str] = field(default_factory=list)
 
