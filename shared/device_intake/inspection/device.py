@@ -657,9 +657,10 @@ def find_device(
         if touch == 0 and long_side > MAX_DEVICE_ASPECT * max(1.0, short_side):
             finding.notes.append(f"{name}: a strip {long_side / max(1.0, short_side):.1f} long")
             continue
+        hull = cv2.convexHull(blob)
         # A colour blob's boundary is a colour step: measure it on the colour edges.
         support = _edge_support(
-            cv2.approxPolyDP(cv2.convexHull(blob), 2.0, True),
+            cv2.approxPolyDP(hull, 2.0, True),
             outline_edges if "colour" in name else edges,
         )
         quad_area = max(1.0, float(cv2.contourArea(quad)))
@@ -671,12 +672,12 @@ def find_device(
         # Among well-supported outlines the biggest wins: a phone printed on a box, or the
         # screen inside a phone, is also a good quad but the object is the outer one.
         score = quad_area * (1.0 if quality_score >= WELL_SUPPORTED else 0.5)
-        outlines.append(_Outline(score, quality_score, touch, blob))
+        outlines.append(_Outline(score, quality_score, touch, blob, quad, hull))
     if outlines:
         chosen = _choose_outline(outlines)
         device_blob = chosen.blob
         if chosen.quality < WELL_SUPPORTED or (
-            chosen.touch > 0 and not rectangle_like(fit_quad(chosen.blob), SKEWED_CORNER)
+            chosen.touch > 0 and not rectangle_like(chosen.quad, SKEWED_CORNER)
         ):
             # Weak, or skewed and reaching the border: the hull of a piece of a device
             # that the frame cuts (its own sides then run on into the border).
@@ -755,6 +756,12 @@ class _Outline(NamedTuple):
     quality: float  # edge support x fill²
     touch: float  # share of the outline on the photo border
     blob: np.ndarray
+    quad: np.ndarray  # fit_quad(blob)
+    hull: np.ndarray  # convex hull of blob
+
+    @property
+    def hull_area(self) -> float:
+        return float(cv2.contourArea(self.hull))
 
 
 def _choose_outline(outlines: list[_Outline]) -> _Outline:
@@ -766,32 +773,30 @@ def _choose_outline(outlines: list[_Outline]) -> _Outline:
     phone printed on it, and the print is the better-supported of the two."""
     best = max(outlines, key=lambda o: o.score)
     if best.touch > 0:
-        hull = cv2.convexHull(best.blob)
-        least = INNER_SHARE * float(cv2.contourArea(hull))
+        least = INNER_SHARE * best.hull_area
         inner = [
             o
             for o in outlines
             if o.touch == 0
             and o.quality >= best.quality + OUTLINE_MARGIN
-            and _centre_inside(o.blob, hull)
-            and float(cv2.contourArea(cv2.convexHull(o.blob))) >= least
+            and _centre_inside(o.blob, best.hull)
+            and o.hull_area >= least
         ]
         if inner:
             best = max(inner, key=lambda o: o.score)
-    if not rectangle_like(fit_quad(best.blob), SKEWED_CORNER):
+    if not rectangle_like(best.quad, SKEWED_CORNER):
         # No device's outline: the hull of a sharp-edge cluster that took in background
         # grain (wood) beside the device. A well-fitted outline inside it is the device.
-        hull = cv2.convexHull(best.blob)
-        least = SKEWED_AREA * float(cv2.contourArea(hull))
+        least = SKEWED_AREA * best.hull_area
         inner = [
             o
             for o in outlines
             if o is not best
             and o.touch <= best.touch
             and o.quality >= best.quality + SKEWED_MARGIN
-            and float(cv2.contourArea(cv2.convexHull(o.blob))) >= least
-            and _centre_inside(o.blob, hull)
-            and rectangle_like(fit_quad(o.blob), SKEWED_CORNER)
+            and o.hull_area >= least
+            and _centre_inside(o.blob, best.hull)
+            and rectangle_like(o.quad, SKEWED_CORNER)
         ]
         if inner:
             best = max(inner, key=lambda o: o.score)

@@ -193,12 +193,16 @@ def _rect_blob(x: int, y: int, w: int, h: int) -> np.ndarray:
     return np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.int32).reshape(-1, 1, 2)
 
 
+def _outline(score: float, quality: float, touch: float, blob: np.ndarray) -> _Outline:
+    return _Outline(score, quality, touch, blob, fit_quad(blob), cv2.convexHull(blob))
+
+
 def test_an_outline_merged_with_the_arm_gives_way_to_the_biggest_good_one_inside() -> None:
     # A box merged with the hand (runs into the frame, poorly supported) holds the box
     # (well supported) and the phone printed on it (better still): the box is the object.
-    merged = _Outline(900_000.0, 0.5, 0.1, _rect_blob(0, 100, 900, 1000))
-    box = _Outline(300_000.0, 0.95, 0.0, _rect_blob(200, 200, 500, 600))
-    print_ = _Outline(60_000.0, 1.0, 0.0, _rect_blob(350, 300, 200, 300))
+    merged = _outline(900_000.0, 0.5, 0.1, _rect_blob(0, 100, 900, 1000))
+    box = _outline(300_000.0, 0.95, 0.0, _rect_blob(200, 200, 500, 600))
+    print_ = _outline(60_000.0, 1.0, 0.0, _rect_blob(350, 300, 200, 300))
     assert _choose_outline([merged, box, print_]) is box
     # Alone inside the merged blob, the object's own outline is still chosen.
     assert _choose_outline([merged, box]) is box
@@ -209,8 +213,8 @@ def test_a_small_square_inside_a_back_cut_by_the_frame_does_not_replace_it() -> 
     # its camera module, a tenth of it, better supported: the module was judged as a
     # whole back with no logo (CASE_ATTACHED). Outlines that won this way on dev covered
     # 36-96 % of the one they replaced; modules 8-17 %.
-    back = _Outline(220_000.0, 0.73, 0.32, _rect_blob(0, 0, 400, 600))
-    module = _Outline(24_000.0, 0.89, 0.0, _rect_blob(40, 40, 150, 160))
+    back = _outline(220_000.0, 0.73, 0.32, _rect_blob(0, 0, 400, 600))
+    module = _outline(24_000.0, 0.89, 0.0, _rect_blob(40, 40, 150, 160))
     assert _choose_outline([back, module]) is back
 
 
@@ -218,11 +222,11 @@ def test_a_skewed_outline_gives_way_to_a_well_fitted_device_inside_it() -> None:
     # The hull of a sharp-edge cluster took in the wood grain beside a dark phone: bigger
     # than the phone's colour outline, "well supported", but its corners are 20-30° off.
     skewed = np.array([[300, 120], [540, 190], [505, 845], [60, 660]], np.int32).reshape(-1, 1, 2)
-    hull = _Outline(270_000.0, 0.53, 0.0, skewed)
-    phone = _Outline(210_000.0, 0.99, 0.0, _rect_blob(210, 160, 330, 680))
+    hull = _outline(270_000.0, 0.53, 0.0, skewed)
+    phone = _outline(210_000.0, 0.99, 0.0, _rect_blob(210, 160, 330, 680))
     assert _choose_outline([hull, phone]) is phone
     # A rectangle-like outline keeps its place as the biggest well-supported one.
-    outer = _Outline(270_000.0, 0.53, 0.0, _rect_blob(150, 100, 450, 800))
+    outer = _outline(270_000.0, 0.53, 0.0, _rect_blob(150, 100, 450, 800))
     assert _choose_outline([outer, phone]) is outer
 
 
