@@ -173,7 +173,7 @@ def fit_quad(contour: np.ndarray) -> np.ndarray:
             break
     if quad is None:
         quad = order_quad(cv2.boxPoints(cv2.minAreaRect(hull)))
-    pts = contour.reshape(-1, 2).astype(np.float32)
+    pts = _dense_points(contour)
     hull_area = max(1.0, float(cv2.contourArea(hull)))
     for _ in range(2):
         refined = _refine_sides(quad, pts, peri)
@@ -181,6 +181,23 @@ def fit_quad(contour: np.ndarray) -> np.ndarray:
             break
         quad = refined
     return quad
+
+
+def _dense_points(contour: np.ndarray, step: float = 2.0) -> np.ndarray:
+    """The contour's points with its segments filled in every ``step`` pixels.
+
+    ``CHAIN_APPROX_SIMPLE`` keeps only the ends of straight runs: an upright side is two
+    points, too few for the side fits, while a rounded corner keeps all of its own.
+    """
+    pts = contour.reshape(-1, 2).astype(np.float32)
+    if len(pts) < 2:
+        return pts
+    nxt = np.roll(pts, -1, axis=0)
+    counts = np.maximum(1, np.ceil(np.linalg.norm(nxt - pts, axis=1) / step)).astype(int)
+    starts = np.repeat(pts, counts, axis=0)
+    ends = np.repeat(nxt, counts, axis=0)
+    offsets = np.concatenate([np.arange(n, dtype=np.float32) / n for n in counts])
+    return starts + (ends - starts) * offsets[:, None]
 
 
 def _plausible(quad: np.ndarray, hull_area: float) -> bool:

@@ -53,6 +53,22 @@ def test_fit_quad_recovers_corners_of_a_rounded_rectangle_in_perspective() -> No
     assert np.abs(quad - truth).max() < 12
 
 
+def test_fit_quad_fits_straight_sides_that_the_contour_compresses_to_two_points() -> None:
+    # find_device's blobs come from CHAIN_APPROX_SIMPLE: an upright side is two points. With
+    # corners as round as a case's (16 % of the width), a rough quad through the arcs is
+    # several degrees off; the sides must still be fitted along their straight parts.
+    mask = np.zeros((1000, 800), np.uint8)
+    r = 64
+    cv2.rectangle(mask, (200 + r, 100), (600 - r, 900), 255, -1)
+    cv2.rectangle(mask, (200, 100 + r), (600, 900 - r), 255, -1)
+    for cx, cy in ((200 + r, 100 + r), (600 - r, 100 + r), (200 + r, 900 - r), (600 - r, 900 - r)):
+        cv2.circle(mask, (cx, cy), r, 255, -1)
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    quad = fit_quad(max(contours, key=cv2.contourArea))
+    truth = np.array([[200, 100], [600, 100], [600, 900], [200, 900]], np.float32)
+    assert np.abs(quad - truth).max() < 3
+
+
 def test_find_device_locates_a_dark_phone_on_a_light_desk() -> None:
     canvas = np.full((1000, 800, 3), 210, np.uint8)
     noise = np.random.default_rng(0).normal(0, 2, canvas.shape)
