@@ -23,8 +23,8 @@ from device_intake.domain.imei import find_imeis, is_valid_imei
 RowKind = Literal["imei", "eid", "meid", "imeisv", "serial"]
 
 # Label patterns, tried in order (more specific first). OCR often reads IMEI as "1MEI",
-# "IME1", "lMEI"; we accept those.
-_IMEI_WORD = r"[I1l|][MN][E£][I1l|]"
+# "IME1", "lMEI", and small blurred text's M as N or V ("IVEI2", "IVEI SV"); we accept those.
+_IMEI_WORD = r"[I1l|][MNV][E£][I1l|]"
 _LABELS: list[tuple[RowKind, re.Pattern[str]]] = [
     ("imeisv", re.compile(rf"{_IMEI_WORD}\s*[-_ ]?\s*S\s*V", re.I)),
     ("eid", re.compile(r"(?<![A-Z])E\s*[I1l|]\s*D(?![A-Z])", re.I)),

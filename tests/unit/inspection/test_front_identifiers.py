@@ -44,6 +44,15 @@ def test_misread_label_still_counts_as_imei() -> None:
     assert rows and rows[0].kind == "imei"
 
 
+def test_an_m_read_as_v_still_labels_the_imei_and_its_slot() -> None:
+    # Small settings text under blur (dev sweep seed 900020): "IVEI2" over IMEI2's digits,
+    # "IVEI SV" for the IMEISV row.
+    rows = find_rows(["IVEI2", IMEI2, "IVEI SV", "98"])
+    assert [(r.kind, r.slot) for r in rows] == [("imei", 2), ("imeisv", None)]
+    assert digits_of(rows[0].value_text) == IMEI2
+    assert find_rows(["LIVE 35 209900 176148 1"]) == []
+
+
 def test_letters_that_look_like_digits_are_folded_in_numeric_values() -> None:
     assert digits_of("35 2O99OO 176l48 1") == IMEI
     assert digits_of("35 209900 176148 1 >") == IMEI
