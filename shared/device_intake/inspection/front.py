@@ -141,9 +141,10 @@ def inspect_front(doc: Photo, ocr: OcrEngine) -> InspectionResult:
         explained = any(f in photo_flags for f in (*_NO_IMEI_EXPECTED, *_UNREADABLE_DIGITS))
         again = text
         if region is not None and not explained:
-            # Nothing read and no defect to tell the subscriber: worth a second engine
-            # before answering IMEI_NOT_FOUND; so is IMEI1's row when only IMEI2 was
-            # read. (Neither first reading was turned: ``matrix`` is the screen's own.)
+            # Nothing read (or only digits failing the check) and no defect to tell the
+            # subscriber: worth a second engine before answering IMEI_NOT_FOUND (or
+            # IMEI_CHECKSUM_INVALID); so is IMEI1's row when only IMEI2 was read.
+            # (Neither first reading was turned: ``matrix`` is the screen's own.)
             if _second_look_needed(text.screen, ocr):
                 again = _second_look(screen, ocr, text)
             elif _first_row_missed(text, ocr):
@@ -255,8 +256,8 @@ def _fallback_allowed(ocr: OcrEngine) -> bool:
 
 
 def _second_look_needed(text: ScreenText, ocr: OcrEngine) -> bool:
-    """Tesseract read no IMEI on a photographed screen whose text is small, or found an
-    IMEI label and could not read its digits.
+    """Tesseract read no IMEI on a photographed screen whose text is small, found an IMEI
+    label and could not read its digits, or read only digits that fail the check digit.
 
     Below ~12 px (rectified) and under moiré tesseract's layout pass returns garbage even
     for the labels; up to ~17 px on a tilted, noisy photo it reads the labels but not the
@@ -269,9 +270,14 @@ def _second_look_needed(text: ScreenText, ocr: OcrEngine) -> bool:
     # An IMEI label whose digits tesseract could not read is no reason to stop: the
     # second engine reads the digits — at any text size (glare and moiré over large
     # digits, dev-901021: "IMEI 35 72766. |" at 38 px).
-    found = text.imeis or text.serial or text.invalid_imei_rows
+    if text.imeis:
+        return False
+    if text.invalid_imei_rows:
+        # One misread digit fails the check: before the subscriber is told that the IMEI
+        # is invalid, a second reading (dev sweep seed 905094: tesseract misread IMEI1).
+        return True
     small = 0 < text.text_height < SECOND_LOOK_TEXT_PX
-    return not found and (small or bool(text.unread_rows))
+    return not text.serial and (small or bool(text.unread_rows))
 
 
 def _first_row_missed(text: _Upright, ocr: OcrEngine) -> bool:

@@ -131,3 +131,27 @@ def test_a_photo_where_tesseract_read_only_imei2_reports_imei1(
     result = front.inspect_front(doc, TesseractOcrEngine())
     assert result.fields.imei == case.label["fields"]["imei"] == IMEI1
     assert result.flags == [] and "imei" not in result.uncertain
+
+
+def test_digits_that_fail_the_check_get_a_second_reading_before_the_subscriber_is_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Dev sweep seed 905094: tesseract misread one digit of IMEI1 ("358619003059305") and
+    # the photo was answered IMEI_CHECKSUM_INVALID; RapidOCR reads the row right.
+    monkeypatch.delenv("DEVICE_INTAKE_SCREEN_FALLBACK", raising=False)
+    bad = [
+        FoundValue(kind="imei", value=INVALID.replace(" ", ""), box=(0, 0, 10, 10), read_text="")
+    ]
+    assert front._second_look_needed(_screen_text(38.0, invalid_imei_rows=bad), _NoDigits())
+    good = [FoundValue(kind="imei", value=IMEI1, box=(0, 20, 10, 10), read_text="")]
+    assert not front._second_look_needed(
+        _screen_text(38.0, invalid_imei_rows=bad, imeis=good), _NoDigits()
+    )
+    first = _upright(_screen_text(38.0, invalid_imei_rows=bad))
+    monkeypatch.setattr(front, "second_reader", lambda ocr: _Lines("IMEI", IMEI1))
+    again = front._second_look(SCREEN, _NoDigits(), first)
+    assert [v.value for v in again.screen.imeis] == [IMEI1]
+    # Read the same way twice: the check digit does fail (a counterfeit's screen).
+    monkeypatch.setattr(front, "second_reader", lambda ocr: _Lines("IMEI", INVALID))
+    again = front._second_look(SCREEN, _NoDigits(), first)
+    assert again.screen.imeis == [] and again.screen.invalid_imei_rows
