@@ -609,8 +609,12 @@ def _cut_sides(edges: np.ndarray, outline: np.ndarray | None = None) -> int:
     return count
 
 
-def _region(contour: np.ndarray, shape: tuple[int, int], scale: float) -> Region:
-    quad = fit_quad(contour)
+def _region(
+    contour: np.ndarray, shape: tuple[int, int], scale: float, quad: np.ndarray | None = None
+) -> Region:
+    """``quad``: ``fit_quad(contour)`` when the caller has it already."""
+    if quad is None:
+        quad = fit_quad(contour)
     quad_area = max(1.0, float(cv2.contourArea(quad.astype(np.float32))))
     fill = float(cv2.contourArea(contour)) / quad_area
     touches = max(_blob_touching(contour, shape), _touching(quad, shape))
@@ -644,6 +648,7 @@ def find_device(
     edges = _strong_edges(sharp)
     outline_edges = _colour_edges(small)
     device_blob: np.ndarray | None = None
+    device_quad: np.ndarray | None = None
     outlines: list[_Outline] = []
     edge_touch = 0.0
     edge_blob = None
@@ -693,6 +698,7 @@ def find_device(
     if outlines:
         chosen = _choose_outline(outlines)
         device_blob = chosen.blob
+        device_quad = chosen.quad
         if chosen.quality < WELL_SUPPORTED or (
             chosen.touch > 0 and not rectangle_like(chosen.quad, SKEWED_CORNER)
         ):
@@ -711,7 +717,7 @@ def find_device(
         finding.cut_sides = _cut_sides(cv2.bitwise_or(sharp, _colour_sharp(small)))
         finding.notes.append(f"no device outline, {finding.cut_sides} cut sides")
         return finding
-    device = _region(device_blob, (h, w), scale)
+    device = _region(device_blob, (h, w), scale, device_quad)
     # Shadows and lighting can make a colour blob reach the border; only count the device
     # as cut when its sharp outline edges reach the border too.
     device.touches_border = min(device.touches_border, _edge_touch_near(device_blob, edges))
