@@ -196,7 +196,9 @@ def _dense_points(contour: np.ndarray, step: float = 2.0) -> np.ndarray:
     counts = np.maximum(1, np.ceil(np.linalg.norm(nxt - pts, axis=1) / step)).astype(int)
     starts = np.repeat(pts, counts, axis=0)
     ends = np.repeat(nxt, counts, axis=0)
-    offsets = np.concatenate([np.arange(n, dtype=np.float32) / n for n in counts])
+    # Each filled point's index within its own segment, over that segment's count.
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    offsets = (np.arange(len(starts)) - first) / np.repeat(counts, counts)
     return starts + (ends - starts) * offsets[:, None]
 
 
