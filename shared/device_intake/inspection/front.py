@@ -267,15 +267,15 @@ def _second_look_needed(text: ScreenText, ocr: OcrEngine) -> bool:
     """
     if not _fallback_allowed(ocr):
         return False
-    # An IMEI label whose digits tesseract could not read is no reason to stop: the
-    # second engine reads the digits — at any text size (glare and moiré over large
-    # digits, dev-901021: "IMEI 35 72766. |" at 38 px).
     if text.imeis:
         return False
     if text.invalid_imei_rows:
         # One misread digit fails the check: before the subscriber is told that the IMEI
         # is invalid, a second reading (dev sweep seed 905094: tesseract misread IMEI1).
         return True
+    # An IMEI label whose digits tesseract could not read is no reason to stop: the
+    # second engine reads the digits — at any text size (glare and moiré over large
+    # digits, dev-901021: "IMEI 35 72766. |" at 38 px).
     small = 0 < text.text_height < SECOND_LOOK_TEXT_PX
     return not text.serial and (small or bool(text.unread_rows))
 
