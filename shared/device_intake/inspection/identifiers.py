@@ -155,12 +155,18 @@ def _value_after(text: str, match: re.Match[str]) -> tuple[int | None, str]:
     return slot, tail.strip(" :：")
 
 
+_LONG_DIGIT_RUN = re.compile(r"\d{18}")
+
+
 def _looks_like_value(text: str, kind: RowKind) -> bool:
     folded = fold(text).strip()
     if not folded:
         return False
     if kind == "serial":
         return bool(re.search(r"[A-Z0-9]{5,}", folded.upper().replace(" ", "")))
+    if kind == "imei" and _LONG_DIGIT_RUN.search(folded):
+        # 18+ digits unbroken: an EID (32) read a line off, never an IMEI's value.
+        return False
     return sum(ch.isdigit() for ch in folded) >= 6
 
 
@@ -226,7 +232,9 @@ def imei_candidates(readings: Sequence[str]) -> tuple[str | None, str | None, bo
     return None, None, False
 
 
-_SERIAL_TOKEN = re.compile(r"[A-Z0-9]{6,20}")
+# Serials are 10-12 characters on Apple devices, 11 on Samsung's, 8 and more on others'.
+# Shorter tokens are words of a misread label ("Serial Nusber 2" -> "NUSBER2").
+_SERIAL_TOKEN = re.compile(r"[A-Z0-9]{8,20}")
 
 
 def serial_from(value: str) -> str | None:

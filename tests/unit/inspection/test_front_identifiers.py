@@ -99,8 +99,20 @@ def test_imeisv_and_eid_lengths_are_not_imeis() -> None:
 
 def test_serial_is_upper_case_without_spaces_and_needs_a_digit() -> None:
     assert serial_from("f2lx k0ab cd12") == "F2LXK0ABCD12"
+    assert serial_from("R58N12AB") == "R58N12AB"
     assert serial_from("不明") is None
     assert serial_from("UNKNOWN") is None
+    # A misread label word is too short for a serial (dev-692: an iPad passed on it).
+    assert serial_from("Nusber 2 人") is None
+
+
+def test_an_imei2_label_does_not_take_the_eid_below_it_for_its_value() -> None:
+    # dev-692: IMEI2's value went unread and the EID's 32 digits on the next line became
+    # its value; a Luhn-valid 15-digit stretch of them was reported as the IMEI.
+    rows = find_rows(["IMEI 35 209900 176148 1", "IMEI2", EID, "EID"])
+    imei2 = next(r for r in rows if r.kind == "imei" and r.slot == 2)
+    assert digits_of(imei2.value_text) == ""
+    assert find_rows(["IMEI2", IMEI2])[0].value_text == IMEI2
 
 
 def test_imei_value_box_ends_at_the_last_digit_word() -> None:
