@@ -955,7 +955,16 @@ def count_text_glyphs(gray: np.ndarray, limit: int | None = None, margin: float 
     glyph-like blobs, and no decision needs more than ``GLYPH_LIMIT``). ``margin``: leave
     out blobs centred within this share of the short side from the image's edge.
     """
+    return text_glyphs(gray, limit, margin)[0]
+
+
+def text_glyphs(gray: np.ndarray, limit: int | None = None, margin: float = 0.0) -> tuple[int, int]:
+    """``count_text_glyphs``, and how many of them form a lone word mark: the longest text
+    row when no other row is half as long (a back's "SAMSUNG" under its camera), else 0.
+    A screen's rows are many and of like lengths. Counting stopped at ``limit``: 0.
+    """
     best = 0
+    best_mark = 0
     h, w = gray.shape[:2]
     block = max(15, (min(h, w) // 25) | 1)
     # Ink 10 grey levels darker than its neighbourhood (dark text), then 20 lighter (light
@@ -985,16 +994,32 @@ def count_text_glyphs(gray: np.ndarray, limit: int | None = None, margin: float 
         hh = hs[idx].astype(np.float32)
         order = np.argsort(ys)
         ys, xs, hh = ys[order], xs[order], hh[order]
-        rowed = 0
+        rowed = []
         for k in range(len(ys)):
             # A neighbour at about the same height, close horizontally: letters in a word.
             near = (np.abs(ys - ys[k]) < hh[k] * 0.4) & (np.abs(xs - xs[k]) < hh[k] * 2.5)
             if near.sum() >= 2:
-                rowed += 1
-                if limit is not None and rowed >= limit:
-                    return limit
-        best = max(best, rowed)
-    return best
+                rowed.append(k)
+                if limit is not None and len(rowed) >= limit:
+                    return limit, 0
+        if len(rowed) > best:
+            best, best_mark = len(rowed), _word_mark(ys[rowed], hh[rowed])
+    return best, best_mark
+
+
+def _word_mark(ys: np.ndarray, hh: np.ndarray) -> int:
+    """Glyphs in the longest row (centres sorted by height, a row breaks where the next
+    glyph sits lower than 0.6 of a glyph's height) if no other row is half as long."""
+    sizes: list[int] = []
+    for k in range(len(ys)):
+        if k and ys[k] - ys[k - 1] < max(hh[k], hh[k - 1]) * 0.6:
+            sizes[-1] += 1
+        else:
+            sizes.append(1)
+    sizes.sort(reverse=True)
+    if not sizes or (len(sizes) > 1 and sizes[1] * 2 >= sizes[0]):
+        return 0
+    return sizes[0]
 
 
 # Icon-like shapes in rows (``home_screen_icons``) from which a face shows a home screen's
@@ -1135,6 +1160,8 @@ class FaceReading:
     inset_edge: float
     # The printed picture's corners in the photo (``printed_device`` only).
     printed_outline: np.ndarray | None = None
+    # Of ``glyphs``, those in a lone word mark (``text_glyphs``).
+    word_mark: int = 0
 
     @property
     def plain(self) -> bool:
@@ -1143,9 +1170,12 @@ class FaceReading:
         A few glyph-like blobs on a very smooth face are a word mark and the camera's
         lenses, not a screen: every screen on dev with detail < 4 had 59+ glyphs.
         """
+        # A lone row of letters is a maker's word mark, not screen text (dev-61: "SAMSUNG"
+        # made 11 of its 16 glyphs).
+        glyphs = self.glyphs - self.word_mark
         if self.detail < PLAIN_FACE_DETAIL / 2:
-            return self.glyphs < 2 * PLAIN_GLYPHS
-        return self.glyphs < PLAIN_GLYPHS and self.detail < PLAIN_FACE_DETAIL
+            return glyphs < 2 * PLAIN_GLYPHS
+        return glyphs < PLAIN_GLYPHS and self.detail < PLAIN_FACE_DETAIL
 
     @property
     def glowing(self) -> bool:
@@ -1182,9 +1212,11 @@ def read_face(image: np.ndarray, region: Region) -> tuple[FaceReading, np.ndarra
         x, y, w, h = picture
         corners = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32)
         outline = unwarp_points(corners, matrix)
+    glyphs, word_mark = text_glyphs(gray, limit=GLYPH_LIMIT)
     return (
         FaceReading(
-            glyphs=count_text_glyphs(gray, limit=GLYPH_LIMIT),
+            glyphs=glyphs,
+            word_mark=word_mark,
             detail=face_detail(gray),
             ring=face_features(gray),
             aspect=region.aspect,

@@ -8,6 +8,7 @@ each test names what the photo shows and what the old rules said instead.
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -26,6 +27,7 @@ from device_intake.inspection.device import (
     inset_edge,
     panel_on_cut_screen,
     printed_picture,
+    text_glyphs,
 )
 from device_intake.inspection.front import inspect_front
 from device_intake.inspection.loading import load_document
@@ -367,6 +369,30 @@ def test_light_text_on_a_dark_screen_counts_as_glyph_rows() -> None:
     assert count_text_glyphs(dark) >= LIT_GLYPHS
     assert abs(count_text_glyphs(dark) - count_text_glyphs(light)) <= 10
     assert count_text_glyphs(np.full((900, 600), 18, np.uint8)) == 0
+
+
+def test_a_lone_row_of_letters_is_a_word_mark_and_rows_of_text_are_not() -> None:
+    back = np.full((900, 450), 120, np.uint8)
+    cv2.putText(back, "SAMSUNG", (90, 640), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 200, 2)
+    for x in (80, 150):  # camera lenses: round blobs, no text row
+        cv2.circle(back, (x, 110), 30, 20, -1)
+    glyphs, mark = text_glyphs(back)
+    assert glyphs >= 6 and mark == glyphs
+    screen = np.full((900, 450), 235, np.uint8)
+    for row in range(4):
+        cv2.putText(screen, "IMEI 3558", (40, 150 + row * 90), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 30, 2)
+    glyphs, mark = text_glyphs(screen)
+    assert glyphs >= 20 and mark == 0
+
+
+def test_a_word_mark_does_not_make_a_plain_back_a_screen() -> None:
+    ring = FaceFeatures(band_dark=0.0, band_std=14.5, band_mean=102.0, centre_mean=112.0)
+    face = FaceReading(
+        glyphs=16, detail=4.2, ring=ring, aspect=2.0, printed_device=False, inset_edge=1.4
+    )
+    assert not face.plain  # 16 glyphs in rows, some detail: screen text
+    assert replace(face, word_mark=11).plain  # 11 of them "SAMSUNG": a back (dev-61)
+    assert not replace(face, glyphs=30, word_mark=11).plain
 
 
 def test_partial_front_is_not_low_resolution_for_its_cut_width() -> None:
