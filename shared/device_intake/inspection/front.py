@@ -275,9 +275,10 @@ def _second_look_needed(text: ScreenText, ocr: OcrEngine) -> bool:
         return True
     # An IMEI label whose digits tesseract could not read is no reason to stop: the
     # second engine reads the digits — at any text size (glare and moiré over large
-    # digits, dev-901021: "IMEI 35 72766. |" at 38 px).
+    # digits, dev-901021: "IMEI 35 72766. |" at 38 px), and even with the serial read
+    # (the IMEI shown may be wrong, and a serial alone passes the front).
     small = 0 < text.text_height < SECOND_LOOK_TEXT_PX
-    return not text.serial and (small or bool(text.unread_rows))
+    return bool(text.unread_rows) or (small and not text.serial)
 
 
 def _first_row_missed(text: _Upright, ocr: OcrEngine) -> bool:
@@ -307,9 +308,15 @@ def _second_look(
             log.info("screen re-read by the second engine: IMEI1's row was not read")
             return _Upright(again, 0, np.eye(3))
         return first
-    if again.imeis or again.serial or again.invalid_imei_rows:
+    if (
+        again.imeis
+        or again.invalid_imei_rows
+        or (again.serial and not first.screen.invalid_imei_rows)
+    ):
         log.info("screen read by the second engine: tesseract found no IMEI row")
         return _Upright(again, 0, np.eye(3))
+    # A serial alone does not outweigh IMEI digits that fail the check (dev sweep 905001:
+    # the second engine read the serial and not the IMEI row, and the front passed).
     return first
 
 

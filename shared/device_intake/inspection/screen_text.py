@@ -221,17 +221,21 @@ def read_screen(screen_gray: np.ndarray, ocr: OcrEngine, *, retries: bool = True
         # Tiny text loses strokes to binarisation: try the grey image too.
         attempts.insert(1, (min(base, limit), False))
     best: ScreenText | None = None
+    serial: FoundValue | None = None
     tried: set[tuple[float, bool]] = set()
     for scale, binarise in attempts:
         if (round(scale, 2), binarise) in tried:
             continue
         tried.add((round(scale, 2), binarise))
         result = _read_once(gray, text_h, scale, binarise, ocr)
+        serial = serial or result.serial
         if best is None or _rank(result) > _rank(best):
             best = result
         if result.imeis or not retries or _looks_like_noise(result):
             break
     assert best is not None
+    if best.serial is None:
+        best.serial = serial  # read in another attempt (boxes are in screen pixels)
     return best
 
 
@@ -247,8 +251,16 @@ def _looks_like_noise(text: ScreenText) -> bool:
     return bool(confs) and float(np.mean(confs)) < 0.45 and len(confs) > 15
 
 
-def _rank(text: ScreenText) -> tuple[int, int, int]:
-    return (len(text.imeis), int(text.serial is not None), text.text_line_count)
+def _rank(text: ScreenText) -> tuple[int, int, int, int]:
+    """Valid IMEIs first, then 15 digits read off an IMEI row that fail the check digit
+    (the row was read: a serial from another attempt would hide a wrong IMEI), then a
+    serial, then lines."""
+    return (
+        len(text.imeis),
+        int(bool(text.invalid_imei_rows)),
+        int(text.serial is not None),
+        text.text_line_count,
+    )
 
 
 def _digit_words_box(line: OcrLine) -> tuple[int, int, int, int]:

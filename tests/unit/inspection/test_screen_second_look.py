@@ -155,3 +155,66 @@ def test_digits_that_fail_the_check_get_a_second_reading_before_the_subscriber_i
     monkeypatch.setattr(front, "second_reader", lambda ocr: _Lines("IMEI", INVALID))
     again = front._second_look(SCREEN, _NoDigits(), first)
     assert again.screen.imeis == [] and again.screen.invalid_imei_rows
+
+
+def test_a_serial_read_by_the_second_engine_does_not_hide_digits_that_fail_the_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Dev sweep seed 905001 (checksum-invalid front): tesseract read the IMEI row's 15
+    # digits, RapidOCR read the serial and not the IMEI row, and the front passed.
+    monkeypatch.delenv("DEVICE_INTAKE_SCREEN_FALLBACK", raising=False)
+    bad = [
+        FoundValue(kind="imei", value=INVALID.replace(" ", ""), box=(0, 0, 10, 10), read_text="")
+    ]
+    first = _upright(_screen_text(38.0, invalid_imei_rows=bad))
+    monkeypatch.setattr(front, "second_reader", lambda ocr: _Lines("シリアル番号 F2LXK0ABCD12"))
+    assert front._second_look(SCREEN, _NoDigits(), first) is first
+    # Nothing read by tesseract: the serial is taken.
+    empty = _upright(_screen_text(8.0))
+    again = front._second_look(SCREEN, _NoDigits(), empty)
+    assert again.screen.serial is not None and again.screen.serial.value == "F2LXK0ABCD12"
+
+
+def test_an_unread_imei_row_gets_the_second_look_even_with_the_serial_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Dev sweep seed 905007: the serial was read, IMEI and IMEI2 labelled but unread; the
+    # front passed on the serial alone, and its IMEIs failed the check digit.
+    monkeypatch.delenv("DEVICE_INTAKE_SCREEN_FALLBACK", raising=False)
+    unread = [FoundValue(kind="imei", value="", box=(0.0, 0.0, 10.0, 10.0), read_text="")]
+    serial = FoundValue(kind="serial", value="F2LXK0ABCD12", box=(0, 40, 10, 10), read_text="")
+    text = _screen_text(38.0, unread_rows=unread, serial=serial)
+    assert front._second_look_needed(text, _NoDigits())
+    assert not front._second_look_needed(_screen_text(8.0, serial=serial), _NoDigits())
+
+
+class _Attempts:
+    """Tesseract whose layout passes read different things at each scale: the IMEI row's
+    15 digits (failing the check) first, the serial and an unread IMEI label after."""
+
+    name = "tesseract"
+
+    def __init__(self) -> None:
+        self.layouts = 0
+
+    def read(self, image: np.ndarray, **opts: object) -> list[OcrLine]:
+        if opts.get("whitelist"):
+            return []  # digit re-reads add nothing
+        self.layouts += 1
+        if self.layouts == 1:
+            return [OcrLine(f"IMEI {INVALID}", 0.9, (20, 100, 250, 20))]
+        return [
+            OcrLine("シリアル番号 F2LXK0ABCD12", 0.9, (20, 60, 250, 20)),
+            OcrLine("IMEI", 0.9, (20, 100, 60, 20)),
+        ]
+
+
+def test_digits_failing_the_check_outrank_a_serial_from_another_attempt() -> None:
+    from device_intake.inspection.screen_text import read_screen
+
+    screen = np.full((600, 300), 255, np.uint8)
+    ocr = _Attempts()
+    text = read_screen(screen, ocr)
+    assert ocr.layouts >= 2  # no valid IMEI in the first pass: the others were tried
+    assert [v.value for v in text.invalid_imei_rows] == [INVALID.replace(" ", "")]
+    assert text.serial is not None and text.serial.value == "F2LXK0ABCD12"
