@@ -611,6 +611,143 @@ def _cut_sides(edges: np.ndarray, outline: np.ndarray | None = None) -> int:
     return count
 
 
+@dataclass(slots=True)
+class _Line:
+    """A straight sharp edge: ``normal . p == offset``; ``start``/``end``: how far along
+    its direction its pieces reach; ``length``: their summed length."""
+
+    angle: float
+    offset: float
+    normal: np.ndarray
+    length: float
+    start: float
+    end: float
+
+    def along(self, point: np.ndarray) -> float:
+        return float(point[0] * np.cos(self.angle) + point[1] * np.sin(self.angle))
+
+
+def _straight_lines(edges: np.ndarray) -> list[_Line]:
+    """Long straight sharp edges (as ``_cut_sides`` finds them) merged into lines, longest
+    first."""
+    h, w = edges.shape
+    thick = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    found = cv2.HoughLinesP(
+        thick,
+        1,
+        np.pi / 180,
+        threshold=60,
+        minLineLength=round(CUT_SIDE_LENGTH * min(h, w)),
+        maxLineGap=4,
+    )
+    if found is None:
+        return []
+    near = max(4.0, 0.015 * min(h, w))
+    lines: list[_Line] = []
+    for x1, y1, x2, y2 in found.reshape(-1, 4).astype(np.float64):
+        p, q = np.array([x1, y1]), np.array([x2, y2])
+        angle = float(np.arctan2(y2 - y1, x2 - x1)) % np.pi
+        length = float(np.hypot(x2 - x1, y2 - y1))
+        for line in lines:
+            turn = abs(angle - line.angle)
+            if (
+                min(turn, np.pi - turn) < np.radians(3)
+                and abs((p + q) / 2 @ line.normal - line.offset) < near
+            ):
+                # The same line, broken (or found twice on the 3 px wide edge).
+                line.length += length
+                ts = (line.along(p), line.along(q))
+                line.start, line.end = min(line.start, *ts), max(line.end, *ts)
+                break
+        else:
+            normal = np.array([-np.sin(angle), np.cos(angle)])
+            line = _Line(angle, float((p + q) / 2 @ normal), normal, length, 0.0, 0.0)
+            ts = (line.along(p), line.along(q))
+            line.start, line.end = min(ts), max(ts)
+            lines.append(line)
+    lines.sort(key=lambda line: -line.length)
+    return lines
+
+
+def _crossing(p: _Line, q: _Line) -> np.ndarray | None:
+    m = np.array([p.normal, q.normal])
+    if abs(np.linalg.det(m)) < 1e-6:
+        return None
+    return np.linalg.solve(m, np.array([p.offset, q.offset]))
+
+
+def _side_quad(edges: np.ndarray, blob: np.ndarray) -> np.ndarray | None:
+    """A device-shaped quad closed by four straight sharp sides, whole inside the frame,
+    around a weak outline (ordered TL, TR, BR, BL), or None.
+
+    A body the colour of its background (a beige back on wood) gets only a piece of
+    itself as its colour outline, or itself with the background, and the grain joins its
+    sides to the frame, which looked like a device cut by the frame. Its four sides still
+    stand out as straight lines, covering most of each side and ending at the corners. A
+    device cut by the frame has no fourth side: its sides run on past any line across it
+    (a camera module's edge) into the frame.
+    """
+    h, w = edges.shape
+    short = min(h, w)
+    lines = _straight_lines(edges)[:10]
+    if len(lines) < 4:
+        return None
+    blob_mask = np.zeros((h, w), np.uint8)
+    cv2.drawContours(blob_mask, [blob], -1, 1, thickness=cv2.FILLED)
+    blob_area = int(np.count_nonzero(blob_mask))
+    pairs = []
+    for i, a in enumerate(lines):
+        for b in lines[i + 1 :]:
+            turn = abs(a.angle - b.angle)
+            if min(turn, np.pi - turn) > np.radians(10):
+                continue
+            # b's offset measured on a's normal: the distance between the two lines.
+            if abs((b.normal * b.offset) @ a.normal - a.offset) >= 0.15 * short:
+                pairs.append((a, b))
+    best: tuple[float, np.ndarray] | None = None
+    for k, (a, b) in enumerate(pairs):
+        for c, d in pairs[k + 1 :]:
+            turn = abs(a.angle - c.angle) % np.pi
+            if abs(min(turn, np.pi - turn) - np.pi / 2) > np.radians(20):
+                continue
+            ac, ad, bc, bd = (_crossing(a, c), _crossing(a, d), _crossing(b, c), _crossing(b, d))
+            if ac is None or ad is None or bc is None or bd is None:
+                continue
+            pts = np.array([ac, ad, bc, bd])
+            if pts.min() < 0 or pts[:, 0].max() > w - 1 or pts[:, 1].max() > h - 1:
+                continue
+            quad = order_quad(pts.astype(np.float32))
+            long_side, short_side = sorted(quad_size(quad), reverse=True)
+            area = float(cv2.contourArea(quad))
+            if not (1.2 <= long_side / max(1.0, short_side) <= MAX_DEVICE_ASPECT):
+                continue
+            if short_side < 0.25 * short or not rectangle_like(quad, SKEWED_CORNER):
+                continue
+            sides = ((a, ac, ad), (b, bc, bd), (c, ac, bc), (d, ad, bd))
+            if not all(_side_closes(line, one, other) for line, one, other in sides):
+                continue
+            # The weak outline is on the device: a piece of it, or it with background.
+            inside = np.zeros((h, w), np.uint8)
+            cv2.fillConvexPoly(inside, quad.astype(np.int32), 1)
+            if np.count_nonzero(inside & blob_mask) < 0.5 * min(area, blob_area):
+                continue
+            if best is None or area > best[0]:
+                best = (area, quad)
+    return None if best is None else best[1]
+
+
+def _side_closes(line: _Line, one: np.ndarray, other: np.ndarray) -> bool:
+    """The line's pieces cover >= 60 % of the side between its two corners (rounded corners
+    take the rest) and reach no more than 10 % of it past either corner."""
+    t0, t1 = sorted((line.along(one), line.along(other)))
+    span = t1 - t0
+    if span <= 0:
+        return False
+    return (
+        line.length >= 0.6 * span and line.start >= t0 - 0.1 * span and line.end <= t1 + 0.1 * span
+    )
+
+
 def _region(
     contour: np.ndarray, shape: tuple[int, int], scale: float, quad: np.ndarray | None = None
 ) -> Region:
@@ -709,6 +846,13 @@ def find_device(
             finding.weak_outline = True
             finding.cut_sides = _cut_sides(sharp, chosen.blob)
             finding.notes.append(f"weak outline, {finding.cut_sides} cut sides")
+            closed = _side_quad(sharp, chosen.blob) if finding.cut_sides or chosen.touch else None
+            if closed is not None:
+                device_quad = closed
+                device_blob = closed.astype(np.int32).reshape(-1, 1, 2)
+                finding.weak_outline = False
+                finding.cut_sides = 0
+                finding.notes.append("four straight sides close the device inside the frame")
     if device_blob is None and edge_blob is not None and edge_touch >= 0.08:
         # A device cut by the frame has no closed outline; its sharp edges running into
         # the border are the evidence.

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 import pytest
 from device_intake.domain.documents import InspectionResult
+from device_intake.inspection import device as device_mod
 from device_intake.inspection.back import inspect_back
 from device_intake.inspection.device import (
     CASE_RIM_EDGE,
@@ -393,6 +394,35 @@ def test_a_word_mark_does_not_make_a_plain_back_a_screen() -> None:
     assert not face.plain  # 16 glyphs in rows, some detail: screen text
     assert replace(face, word_mark=11).plain  # 11 of them "SAMSUNG": a back (dev-61)
     assert not replace(face, glyphs=30, word_mark=11).plain
+
+
+@pytest.mark.parametrize("seed", [5028, 5192])
+def test_a_beige_back_on_wood_is_whole_when_four_straight_sides_close_it(seed: int) -> None:
+    # Its colour outline was a piece of it (5192) or it with the grain beside it (5028),
+    # and the grain joined its sides to the frame: PARTIAL_FRAME.
+    assert _inspect("back_photo", seed).flags == []
+
+
+def _sides(lines: list[tuple[int, int, int, int]]) -> np.ndarray:
+    edges = np.zeros((1000, 750), np.uint8)
+    for x1, y1, x2, y2 in lines:
+        cv2.line(edges, (x1, y1), (x2, y2), 255, 1)
+    return edges
+
+
+def test_four_sides_inside_the_frame_close_a_device_and_sides_running_on_do_not() -> None:
+    blob = np.array([[[200, 500]], [[520, 500]], [[520, 800]], [[200, 800]]], np.int32)
+    # A phone's outline, its rounded corners leaving gaps at the ends of each side.
+    whole = _sides([(190, 130, 530, 130), (190, 860, 530, 860), (160, 160, 160, 830),
+                    (560, 160, 560, 830)])  # fmt: skip
+    quad = device_mod._side_quad(whole, blob)
+    assert quad is not None
+    assert np.allclose(quad, [[160, 130], [560, 130], [560, 860], [160, 860]], atol=3)
+    # Cut by the bottom of the frame: the sides run past the only line across the body
+    # (a camera module's or a print's edge, dev sweep 908079) into the border.
+    cut = _sides([(190, 130, 530, 130), (160, 900, 560, 900), (160, 160, 160, 999),
+                  (560, 160, 560, 999)])  # fmt: skip
+    assert device_mod._side_quad(cut, blob) is None
 
 
 def test_partial_front_is_not_low_resolution_for_its_cut_width() -> None:
