@@ -308,7 +308,7 @@ def inspect_back(doc: Photo) -> InspectionResult:
     small, scale = quality.downscale(image, GEOMETRY_LONG_SIDE)
     gray_small = quality.to_gray(small)
     light = quality.brightness(gray_small)
-    finding = find_device(image, small, scale)
+    finding = find_device(image, small, scale, closed_sides=True)
     flags: list[ReasonCode] = []
     if light.too_dark:
         flags.append(ReasonCode.TOO_DARK)

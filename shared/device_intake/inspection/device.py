@@ -767,11 +767,18 @@ def _region(
 
 
 def find_device(
-    image: np.ndarray, small: np.ndarray | None = None, scale: float | None = None
+    image: np.ndarray,
+    small: np.ndarray | None = None,
+    scale: float | None = None,
+    *,
+    closed_sides: bool = False,
 ) -> DeviceFinding:
     """Locate the device outline and its screen quad in a BGR photo.
 
     ``small``/``scale``: a downscaled copy the caller already made (saves a resize).
+    ``closed_sides``: a weak outline may give way to four straight sides that close a
+    device inside the frame (``_side_quad``). For backs only: a front's screen has four
+    straight sides of its own, whole in the frame when the body round it is cut.
     """
     full_h, full_w = image.shape[:2]
     if small is None or scale is None:
@@ -846,7 +853,9 @@ def find_device(
             finding.weak_outline = True
             finding.cut_sides = _cut_sides(sharp, chosen.blob)
             finding.notes.append(f"weak outline, {finding.cut_sides} cut sides")
-            closed = _side_quad(sharp, chosen.blob) if finding.cut_sides or chosen.touch else None
+            closed = None
+            if closed_sides and (finding.cut_sides or chosen.touch):
+                closed = _side_quad(sharp, chosen.blob)
             if closed is not None:
                 device_quad = closed
                 device_blob = closed.astype(np.int32).reshape(-1, 1, 2)

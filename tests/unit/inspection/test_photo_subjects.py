@@ -403,6 +403,12 @@ def test_a_beige_back_on_wood_is_whole_when_four_straight_sides_close_it(seed: i
     assert _inspect("back_photo", seed).flags == []
 
 
+def test_a_cut_front_stays_cut_though_its_screen_rows_close_four_sides() -> None:
+    # Dev sweep 905255: an iPad cut by the top of the frame; a settings panel's edge and
+    # the body's lower sides closed a quad inside the frame. Fronts do not close sides.
+    assert "PARTIAL_FRAME" in _inspect("front_partial", 5255).flags
+
+
 def _sides(lines: list[tuple[int, int, int, int]]) -> np.ndarray:
     edges = np.zeros((1000, 750), np.uint8)
     for x1, y1, x2, y2 in lines:
