@@ -559,6 +559,27 @@ def _edge_touch_near(blob: np.ndarray, edges: np.ndarray) -> float:
     return _blob_touching(hull, (h, w))
 
 
+def _long_segments(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The sharp edges widened to 3 px, and the straight segments on them (Hough) at least
+    ``CUT_SIDE_LENGTH`` of the photo's short side long (N x 1 x 4, or None).
+
+    On the 3 px wide edges: a side a degree or two off the axis is a 1 px staircase whose
+    steps break the thin line into pieces shorter than a side (dev sweep: a cut grey back
+    on a hand had no side found, and was called BLURRY).
+    """
+    h, w = edges.shape
+    thick = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    segments = cv2.HoughLinesP(
+        thick,
+        1,
+        np.pi / 180,
+        threshold=60,
+        minLineLength=round(CUT_SIDE_LENGTH * min(h, w)),
+        maxLineGap=4,
+    )
+    return thick, segments
+
+
 def _cut_sides(edges: np.ndarray, outline: np.ndarray | None = None) -> int:
     """Straight sharp edges (Canny, Hough) longer than ``CUT_SIDE_LENGTH`` that run into the
     photo border, directly or through the edge chain they belong to (a rounded corner and
@@ -573,18 +594,7 @@ def _cut_sides(edges: np.ndarray, outline: np.ndarray | None = None) -> int:
     through the chains of a grained background (wood), not a side running out of frame.
     """
     h, w = edges.shape
-    # On the 3 px wide edges: a side a degree or two off the axis is a 1 px staircase
-    # whose steps break the thin line into pieces shorter than a side (dev sweep: a cut
-    # grey back on a hand had no side found, and was called BLURRY).
-    thick = cv2.dilate(edges, np.ones((3, 3), np.uint8))
-    lines = cv2.HoughLinesP(
-        thick,
-        1,
-        np.pi / 180,
-        threshold=60,
-        minLineLength=round(CUT_SIDE_LENGTH * min(h, w)),
-        maxLineGap=4,
-    )
+    thick, lines = _long_segments(edges)
     if lines is None:
         return 0
     m = max(6, round(min(h, w) * 0.02))
@@ -631,15 +641,7 @@ def _straight_lines(edges: np.ndarray) -> list[_Line]:
     """Long straight sharp edges (as ``_cut_sides`` finds them) merged into lines, longest
     first."""
     h, w = edges.shape
-    thick = cv2.dilate(edges, np.ones((3, 3), np.uint8))
-    found = cv2.HoughLinesP(
-        thick,
-        1,
-        np.pi / 180,
-        threshold=60,
-        minLineLength=round(CUT_SIDE_LENGTH * min(h, w)),
-        maxLineGap=4,
-    )
+    _, found = _long_segments(edges)
     if found is None:
         return []
     near = max(4.0, 0.015 * min(h, w))

@@ -133,15 +133,19 @@ def test_a_photo_where_tesseract_read_only_imei2_reports_imei1(
     assert result.flags == [] and "imei" not in result.uncertain
 
 
+def _failing_row() -> list[FoundValue]:
+    """The IMEI row read as INVALID: fifteen digits that fail the check digit."""
+    value = INVALID.replace(" ", "")
+    return [FoundValue(kind="imei", value=value, box=(0, 0, 10, 10), read_text="")]
+
+
 def test_digits_that_fail_the_check_get_a_second_reading_before_the_subscriber_is_told(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Dev sweep seed 905094: tesseract misread one digit of IMEI1 ("358619003059305") and
     # the photo was answered IMEI_CHECKSUM_INVALID; RapidOCR reads the row right.
     monkeypatch.delenv("DEVICE_INTAKE_SCREEN_FALLBACK", raising=False)
-    bad = [
-        FoundValue(kind="imei", value=INVALID.replace(" ", ""), box=(0, 0, 10, 10), read_text="")
-    ]
+    bad = _failing_row()
     assert front._second_look_needed(_screen_text(38.0, invalid_imei_rows=bad), _NoDigits())
     good = [FoundValue(kind="imei", value=IMEI1, box=(0, 20, 10, 10), read_text="")]
     assert not front._second_look_needed(
@@ -163,9 +167,7 @@ def test_a_serial_read_by_the_second_engine_does_not_hide_digits_that_fail_the_c
     # Dev sweep seed 905001 (checksum-invalid front): tesseract read the IMEI row's 15
     # digits, RapidOCR read the serial and not the IMEI row, and the front passed.
     monkeypatch.delenv("DEVICE_INTAKE_SCREEN_FALLBACK", raising=False)
-    bad = [
-        FoundValue(kind="imei", value=INVALID.replace(" ", ""), box=(0, 0, 10, 10), read_text="")
-    ]
+    bad = _failing_row()
     first = _upright(_screen_text(38.0, invalid_imei_rows=bad))
     monkeypatch.setattr(front, "second_reader", lambda ocr: _Lines("シリアル番号 F2LXK0ABCD12"))
     assert front._second_look(SCREEN, _NoDigits(), first) is first
