@@ -580,7 +580,11 @@ def _long_segments(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     return thick, segments
 
 
-def _cut_sides(edges: np.ndarray, outline: np.ndarray | None = None) -> int:
+def _cut_sides(
+    edges: np.ndarray,
+    outline: np.ndarray | None = None,
+    found: tuple[np.ndarray, np.ndarray | None] | None = None,
+) -> int:
     """Straight sharp edges (Canny, Hough) longer than ``CUT_SIDE_LENGTH`` that run into the
     photo border, directly or through the edge chain they belong to (a rounded corner and
     a short side reaching the frame).
@@ -592,9 +596,10 @@ def _cut_sides(edges: np.ndarray, outline: np.ndarray | None = None) -> int:
     ``outline``: the (weak) outline taken for the device. A side that lies along it and
     does not itself reach the border is the outline's own side, joined to the border only
     through the chains of a grained background (wood), not a side running out of frame.
+    ``found``: ``_long_segments(edges)``, when the caller has it already.
     """
     h, w = edges.shape
-    thick, lines = _long_segments(edges)
+    thick, lines = _long_segments(edges) if found is None else found
     if lines is None:
         return 0
     m = max(6, round(min(h, w) * 0.02))
@@ -637,11 +642,10 @@ class _Line:
         return float(point[0] * np.cos(self.angle) + point[1] * np.sin(self.angle))
 
 
-def _straight_lines(edges: np.ndarray) -> list[_Line]:
-    """Long straight sharp edges (as ``_cut_sides`` finds them) merged into lines, longest
-    first."""
-    h, w = edges.shape
-    _, found = _long_segments(edges)
+def _straight_lines(found: np.ndarray | None, shape: tuple[int, int]) -> list[_Line]:
+    """The segments of ``_long_segments`` on an image of ``shape`` merged into lines,
+    longest first."""
+    h, w = shape
     if found is None:
         return []
     near = max(4.0, 0.015 * min(h, w))
@@ -678,7 +682,9 @@ def _crossing(p: _Line, q: _Line) -> np.ndarray | None:
     return np.linalg.solve(m, np.array([p.offset, q.offset]))
 
 
-def _side_quad(edges: np.ndarray, blob: np.ndarray) -> np.ndarray | None:
+def _side_quad(
+    edges: np.ndarray, blob: np.ndarray, segments: np.ndarray | None = None
+) -> np.ndarray | None:
     """A device-shaped quad closed by four straight sharp sides, whole inside the frame,
     around a weak outline (ordered TL, TR, BR, BL), or None.
 
@@ -687,11 +693,14 @@ def _side_quad(edges: np.ndarray, blob: np.ndarray) -> np.ndarray | None:
     sides to the frame, which looked like a device cut by the frame. Its four sides still
     stand out as straight lines, covering most of each side and ending at the corners. A
     device cut by the frame has no fourth side: its sides run on past any line across it
-    (a camera module's edge) into the frame.
+    (a camera module's edge) into the frame. ``segments``: ``_long_segments(edges)[1]``,
+    when the caller has them.
     """
     h, w = edges.shape
     short = min(h, w)
-    lines = _straight_lines(edges)[:10]
+    if segments is None:
+        segments = _long_segments(edges)[1]
+    lines = _straight_lines(segments, (h, w))[:10]
     if len(lines) < 4:
         return None
     blob_mask = np.zeros((h, w), np.uint8)
@@ -853,11 +862,12 @@ def find_device(
             # Weak, or skewed and reaching the border: the hull of a piece of a device
             # that the frame cuts (its own sides then run on into the border).
             finding.weak_outline = True
-            finding.cut_sides = _cut_sides(sharp, chosen.blob)
+            found = _long_segments(sharp)
+            finding.cut_sides = _cut_sides(sharp, chosen.blob, found)
             finding.notes.append(f"weak outline, {finding.cut_sides} cut sides")
             closed = None
             if closed_sides and (finding.cut_sides or chosen.touch):
-                closed = _side_quad(sharp, chosen.blob)
+                closed = _side_quad(sharp, chosen.blob, found[1])
             if closed is not None:
                 device_quad = closed
                 device_blob = closed.astype(np.int32).reshape(-1, 1, 2)
