@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.dataset import CACHE, generator_version
+from bench.metrics import model_matches
 
 PARAM_KEYS = (
     "background",
@@ -67,6 +68,8 @@ def _inspect(folder: str, label_file: str) -> dict[str, Any]:
         "label": label,
         "flags": sorted(str(f) for f in res.flags),
         "imei": res.fields.imei,
+        "purchase_date": res.fields.purchase_date.isoformat() if res.fields.purchase_date else None,
+        "model_name": res.fields.model_name,
         "seconds": time.perf_counter() - t0,
     }
 
@@ -149,6 +152,24 @@ def main(argv: list[str] | None = None) -> int:
     if fronts:
         right = sum(1 for r in fronts if r["imei"] == r["label"]["fields"]["imei"])
         print(f"IMEI exact on acceptable fronts {right}/{len(fronts)}")
+    # Purchase date and model on the proofs that should pass, scored as bench.run scores them.
+    proofs = [
+        r
+        for r in results
+        if r["label"]["kind"] == "proof" and not r["label"]["expected_flags"]
+    ]
+    dated = [r for r in proofs if r["label"]["fields"].get("purchase_date")]
+    modelled = [r for r in proofs if r["label"]["fields"].get("model_name")]
+    wrong_date = [r for r in dated if r["purchase_date"] != r["label"]["fields"]["purchase_date"]]
+    wrong_model = [
+        r
+        for r in modelled
+        if not model_matches(r["model_name"], r["label"]["fields"]["model_name"])
+    ]
+    if dated:
+        print(f"purchase date on acceptable proofs {len(dated) - len(wrong_date)}/{len(dated)}")
+    if modelled:
+        print(f"model on acceptable proofs {len(modelled) - len(wrong_model)}/{len(modelled)}")
     secs = sorted(r["seconds"] for r in results)
     print(f"latency p50 {secs[len(secs) // 2]:.2f} s (jobs={args.jobs}, machine shared)")
     if not args.quiet:
@@ -156,6 +177,18 @@ def main(argv: list[str] | None = None) -> int:
             want = r["label"]["fields"]["imei"]
             if r["imei"] != want:
                 print(f"IMEI {r['label']['filename']}: want {want} got {r['imei']}")
+        for r in wrong_date:
+            want, params = r["label"]["fields"]["purchase_date"], r["label"]["params"]
+            print(
+                f"DATE {r['label']['filename']}: want {want} got {r['purchase_date']} "
+                f"{json.dumps(params, ensure_ascii=False)}"
+            )
+        for r in wrong_model:
+            want, params = r["label"]["fields"]["model_name"], r["label"]["params"]
+            print(
+                f"MODEL {r['label']['filename']}: want {want!r} got {r['model_name']!r} "
+                f"{json.dumps(params, ensure_ascii=False)}"
+            )
         for r in misses:
             label = r["label"]
             params = {k: label["params"].get(k) for k in PARAM_KEYS if k in label["params"]}
