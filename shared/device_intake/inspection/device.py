@@ -64,6 +64,16 @@ WELL_SUPPORTED = 0.45
 # outlines of devices <= 2.8; above 3.2 only screenshots' UI pieces (19) and cut backs'
 # camera bars (3, each then judged as a cased whole back).
 MAX_DEVICE_ASPECT = 3.2
+# An outline with a corner further than WEDGE_CORNER degrees from a right angle, whole in
+# the photo, is a wedge of a device, not a device (``_squared_outline``); the device's own
+# sides are looked for within SIDE_BAND of its short side round it, and may enclose at
+# most WEDGE_GROWTH times the wedge's area (the hull of half a device, cut on a diagonal).
+WEDGE_CORNER = 30.0
+SIDE_BAND = 0.04
+WEDGE_GROWTH = 2.2
+# ... and the wedge's own corners lie within WEDGE_ON_SIDES of that short side of the
+# device's outline. Dev sweep: wedges of devices <= 0.074 (10); a wedge-shaped object 0.18.
+WEDGE_ON_SIDES = 0.10
 # Fixed seed for k-means++ (see _foreground_mask).
 _KMEANS_SEED = 0x5EED
 
@@ -747,6 +757,113 @@ def _side_quad(
     return None if best is None else best[1]
 
 
+def _squared_outline(
+    small: np.ndarray, sharp: np.ndarray, edges: np.ndarray, wedge: _Outline
+) -> np.ndarray | None:
+    """The device's quad round a wedge-shaped outline (ordered TL, TR, BR, BL), or None.
+
+    A body whose colour and brightness match its background at one corner (a green case
+    on green cloth, under a lighting gradient) has no sharp edges there: the hull of its
+    edges then runs straight across from one side to the other, cutting the corner off,
+    and the face rectified from it is a stretched piece. The sides it has are the
+    device's: the rectangle round the hull in the direction of the outline's own edges
+    (``_edge_direction``), each side then fitted to the sharp edges near it, is the
+    device if it is square (``SKEWED_CORNER``), well supported on the edges
+    (``WELL_SUPPORTED``), at most ``WEDGE_GROWTH`` times the wedge's area and has the
+    wedge's corners on its outline (``WEDGE_ON_SIDES``). It may run out of the photo: a
+    cut device, judged as such.
+    """
+    hull = wedge.hull
+    angle = _edge_direction(small, sharp, hull)
+    u = np.array([np.cos(angle), np.sin(angle)])
+    v = np.array([-u[1], u[0]])
+    pts = hull.reshape(-1, 2).astype(np.float64)
+    a, b = pts @ u, pts @ v
+    quad = order_quad(
+        np.array(
+            [
+                u * a.min() + v * b.min(),
+                u * a.max() + v * b.min(),
+                u * a.max() + v * b.max(),
+                u * a.min() + v * b.max(),
+            ],
+            np.float32,
+        )
+    )
+    ys, xs = np.nonzero(sharp)
+    edge_pts = np.stack([xs, ys], axis=1).astype(np.float32)
+    for _ in range(2):
+        fitted = _fit_sides(quad, edge_pts)
+        if fitted is None:
+            return None
+        quad = fitted
+    long_side, short_side = sorted(quad_size(quad), reverse=True)
+    area = float(cv2.contourArea(quad))
+    if (
+        not rectangle_like(quad, SKEWED_CORNER)
+        or long_side > MAX_DEVICE_ASPECT * max(1.0, short_side)
+        or area > WEDGE_GROWTH * wedge.hull_area
+        or _edge_support(quad, edges) < WELL_SUPPORTED
+    ):
+        return None
+    # The wedge is the device with a corner cut straight off: its hull's corners all lie
+    # on the device's outline (an object shaped like a wedge has one well inside).
+    corners = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True).reshape(-1, 2)
+    outline = quad.reshape(-1, 1, 2)
+    off = max(abs(cv2.pointPolygonTest(outline, (float(x), float(y)), True)) for x, y in corners)
+    return quad if off <= WEDGE_ON_SIDES * short_side else None
+
+
+def _edge_direction(small: np.ndarray, sharp: np.ndarray, hull: np.ndarray) -> float:
+    """The direction (radians, modulo a right angle) of most of the sharp edges along a
+    hull: the gradient angles of its edge pixels, weighted by strength."""
+    h, w = sharp.shape
+    ring = np.zeros((h, w), np.uint8)
+    cv2.drawContours(ring, [hull], -1, 255, thickness=9)
+    gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (3, 3), 0)
+    gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0)
+    gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1)
+    on = (sharp > 0) & (ring > 0)
+    angles = np.degrees(np.arctan2(gy[on], gx[on])) % 90.0
+    hist, _ = np.histogram(angles, bins=90, range=(0, 90), weights=np.hypot(gx[on], gy[on]))
+    # Circular (modulo 90 degrees) smoothing over 5 degrees.
+    smooth = np.convolve(np.r_[hist[-2:], hist, hist[:2]], np.ones(5), "valid")
+    return float(np.radians(np.argmax(smooth) + 0.5))
+
+
+def _fit_sides(quad: np.ndarray, edge_pts: np.ndarray) -> np.ndarray | None:
+    """Each side of ``quad`` refitted to the sharp edge pixels within ``SIDE_BAND`` of the
+    quad's short side from it (between 10 and 90 % of its length; a side with too few
+    keeps its line), and the corners re-intersected."""
+    band = SIDE_BAND * min(quad_size(quad))
+    lines = []
+    for i in range(4):
+        a, b = quad[i].astype(np.float64), quad[(i + 1) % 4].astype(np.float64)
+        length = float(np.linalg.norm(b - a))
+        if length < 1:
+            return None
+        u = (b - a) / length
+        rel = edge_pts - a
+        t = rel @ u
+        near = (
+            (t > 0.1 * length) & (t < 0.9 * length) & (np.abs(rel @ np.array([-u[1], u[0]])) < band)
+        )
+        if np.count_nonzero(near) >= 0.15 * length:
+            vx, vy, x0, y0 = cv2.fitLine(edge_pts[near], cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+            lines.append((np.array([x0, y0]), np.array([vx, vy])))
+        else:
+            lines.append((a, u))
+    corners = []
+    for i in range(4):
+        p1, d1 = lines[(i - 1) % 4]
+        p2, d2 = lines[i]
+        m = np.array([d1, -d2]).T
+        if abs(np.linalg.det(m)) < 1e-6:
+            return None
+        corners.append(p1 + np.linalg.solve(m, p2 - p1)[0] * d1)
+    return order_quad(np.array(corners, dtype=np.float32))
+
+
 def _side_closes(line: _Line, one: np.ndarray, other: np.ndarray) -> bool:
     """The line's pieces cover >= 60 % of the side between its two corners (rounded corners
     take the rest) and reach no more than 10 % of it past either corner."""
@@ -856,6 +973,12 @@ def find_device(
         chosen = _choose_outline(outlines)
         device_blob = chosen.blob
         device_quad = chosen.quad
+        if closed_sides and chosen.touch == 0 and not rectangle_like(chosen.quad, WEDGE_CORNER):
+            squared = _squared_outline(small, sharp, edges, chosen)
+            if squared is not None:
+                device_quad = squared
+                device_blob = squared.astype(np.int32).reshape(-1, 1, 2)
+                finding.notes.append("a wedge squared to the device's own sides")
         if chosen.quality < WELL_SUPPORTED or (
             chosen.touch > 0 and not rectangle_like(chosen.quad, SKEWED_CORNER)
         ):

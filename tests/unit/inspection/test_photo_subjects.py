@@ -21,13 +21,16 @@ from device_intake.inspection.device import (
     HOME_ICONS,
     LIT_GLYPHS,
     PANEL_CUT,
+    WEDGE_CORNER,
     FaceFeatures,
     FaceReading,
     count_text_glyphs,
+    find_device,
     home_screen_icons,
     inset_edge,
     panel_on_cut_screen,
     printed_picture,
+    rectangle_like,
     text_glyphs,
 )
 from device_intake.inspection.front import inspect_front
@@ -429,6 +432,45 @@ def test_four_sides_inside_the_frame_close_a_device_and_sides_running_on_do_not(
     cut = _sides([(190, 130, 530, 130), (160, 900, 560, 900), (160, 160, 160, 999),
                   (560, 160, 560, 999)])  # fmt: skip
     assert device_mod._side_quad(cut, blob) is None
+
+
+def _fading_phone() -> np.ndarray:
+    """A phone on grey whose body shades from the background's grey at its top-left
+    corner to dark at the far one: no edge there, the sides show on their far parts."""
+    rng = np.random.default_rng(3)
+    img = cv2.GaussianBlur(rng.normal(120, 6, (1600, 1200, 3)).astype(np.float32), (0, 0), 2)
+    yy, xx = np.mgrid[0:1600, 0:1200]
+    shade = np.clip(((xx - 300) / 600 + (yy - 300) / 1000 - 0.6) / 1.4, 0, 1)
+    body = np.zeros((1600, 1200), bool)
+    body[300:1301, 300:901] = True
+    img[body] = (120 - 70 * shade[body])[:, None]
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def test_a_wedge_outline_is_squared_to_the_device_sides_on_a_back() -> None:
+    # The hull of the sharp edges cut the faded corner off on a diagonal: a wedge, whose
+    # stretched face went to a reviewer (dev sweep book and opaque cases, 905135 ...).
+    img = _fading_phone()
+    wedge = find_device(img).device
+    assert wedge is not None and not rectangle_like(wedge.quad, WEDGE_CORNER)
+    squared = find_device(img, closed_sides=True).device
+    assert squared is not None
+    assert np.allclose(squared.quad, [[300, 300], [900, 300], [900, 1300], [300, 1300]], atol=12)
+
+
+def test_a_true_wedge_is_not_squared() -> None:
+    # A wedge-shaped object has no rectangle's sides to fit: it stays as it is.
+    img = np.full((1600, 1200, 3), 150, np.uint8)
+    wedge = np.array([[420, 300], [820, 330], [760, 1250], [470, 800]], np.int32)
+    cv2.fillPoly(img, [wedge], (40, 40, 45))
+    found = find_device(img, closed_sides=True)
+    assert found.device is not None and not rectangle_like(found.device.quad, WEDGE_CORNER)
+
+
+def test_a_book_case_found_as_a_wedge_is_case_attached() -> None:
+    # Dev sweep 905135: the cover panel's far corner matched the dark desk; the wedge
+    # went to a reviewer, the squared outline shows the whole opened case.
+    assert _inspect("back_case", 5135).flags == ["CASE_ATTACHED"]
 
 
 def test_partial_front_is_not_low_resolution_for_its_cut_width() -> None:
