@@ -72,6 +72,13 @@ DARK_GAIN = 5.0
 DARK_DETAIL = 0.02
 # Long/short side ratio below which the object is two panels side by side (book case).
 BOOK_ASPECT = 1.2
+# A clear case's glare streak on the face (FACE_LONG_SIDE px long): a band up to
+# STREAK_WIDTH px wide, STREAK_CONTRAST grey levels above its surroundings (white top-hat).
+# On a light body the streaks are wide and faint: at 25 px and 40 levels only 22 of 193
+# dev clear cases showed two; at 45 and 15, 131, and none of 558 bare backs showed even
+# one (at 75 px the soft glare blobs of bare backs start to count).
+STREAK_WIDTH = 45
+STREAK_CONTRAST = 15
 # An outline with a corner further than this from a right angle is not a device's (a colour
 # blob that a glare's edge split along a diagonal: a wedge of the back). Its rectified face
 # is a stretched piece, whose missing logo or stretched grain the case tests would read as a
@@ -218,12 +225,15 @@ def _gradient_noise(image: np.ndarray) -> float:
 
 
 def glare_streaks(gray: np.ndarray) -> int:
-    """Long straight bright bands crossing the device (reflections on a clear case)."""
+    """Long straight bright bands crossing the device (reflections on a clear case): bands
+    narrower than ``STREAK_WIDTH`` at least ``STREAK_CONTRAST`` above their surroundings."""
     h, w = gray.shape[:2]
     tophat = cv2.morphologyEx(
-        gray, cv2.MORPH_TOPHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 25))
+        gray,
+        cv2.MORPH_TOPHAT,
+        cv2.getStructuringElement(cv2.MORPH_RECT, (STREAK_WIDTH, STREAK_WIDTH)),
     )
-    _, bright = cv2.threshold(tophat, 40, 255, cv2.THRESH_BINARY)
+    _, bright = cv2.threshold(tophat, STREAK_CONTRAST, 255, cv2.THRESH_BINARY)
     lines = cv2.HoughLinesP(
         bright, 1, np.pi / 180, threshold=80, minLineLength=int(max(h, w) * 0.5), maxLineGap=10
     )

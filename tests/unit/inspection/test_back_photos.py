@@ -15,6 +15,7 @@ from device_intake.inspection.back import (
     ODD_CORNER,
     RIM_RIDGE,
     fold_step,
+    glare_streaks,
     inspect_back,
     logo_detail,
     rim_ridge,
@@ -236,3 +237,29 @@ def test_a_bare_back_and_a_frame_seen_on_one_side_are_no_rim() -> None:
     framed = bare.copy()
     cv2.rectangle(framed, (240, 200), (250, 700), (225, 225, 225), -1)
     assert rim_ridge(cv2.cvtColor(framed, cv2.COLOR_BGR2GRAY), quad) < RIM_RIDGE
+
+
+def _light_face(streaks: list[int], blob: bool = False) -> np.ndarray:
+    """A beige face (900 x 450) with faint wide oblique streaks (+20 levels, 30 px wide)
+    and, if asked, a lamp's soft glare spot."""
+    rng = np.random.default_rng(7)
+    img = np.clip(rng.normal(200, 3, (900, 450)), 0, 255).astype(np.float32)
+    for start in streaks:
+        band = np.zeros_like(img)
+        cv2.line(band, (start, 0), (start + 250, 899), 1.0, 30)
+        img += 20 * cv2.GaussianBlur(band, (0, 0), 4)
+    if blob:
+        yy, xx = np.mgrid[0:900, 0:450]
+        img += 45 * np.exp(-(((xx - 220) / 120.0) ** 2 + ((yy - 500) / 90.0) ** 2))
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def test_faint_wide_streaks_on_a_light_clear_case_are_glare_streaks() -> None:
+    # Dev clear cases on beige and white bodies: their streaks were too faint (40 levels)
+    # and too wide (25 px) for the top-hat, and the case passed.
+    assert glare_streaks(_light_face([40, 160])) >= 2
+    assert glare_streaks(_light_face([40, 160], blob=True)) >= 2
+
+
+def test_a_soft_glare_spot_on_a_bare_back_is_no_streak() -> None:
+    assert glare_streaks(_light_face([], blob=True)) == 0
