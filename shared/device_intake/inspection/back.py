@@ -29,6 +29,7 @@ from device_intake.inspection.device import (
     GLYPH_LIMIT,
     LIT_GLYPHS,
     PLAIN_FACE_DETAIL,
+    WEDGE_CORNER,
     FaceReading,
     Photo,
     Region,
@@ -84,8 +85,10 @@ STREAK_CONTRAST = 15
 # is a stretched piece, whose missing logo or stretched grain the case tests would read as a
 # case. Dev: in the large run such outlines on 3 of 250 whole backs (two bare ones called
 # cased, a blurry one); in the sweep's 400 bare and 400 cased backs on one opaque case
-# (which now goes to a reviewer). Pieces of cut backs have them too.
-ODD_CORNER = 30.0
+# (which now goes to a reviewer). Pieces of cut backs have them too. find_device first
+# squares such a wedge to the device's own sides (WEDGE_CORNER, the same angle); what
+# reaches this test is a wedge it could not square.
+ODD_CORNER = WEDGE_CORNER
 # A step in grey level (over ~1.3 % of the face) that runs straight across the middle of
 # the rectified object, in each of FOLD_SEGMENTS pieces of its width, at or above which it
 # is a book case's fold between its two panels; perspective can make the opened case look

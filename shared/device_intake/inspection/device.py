@@ -239,6 +239,18 @@ def _refine_sides(quad: np.ndarray, pts: np.ndarray, peri: float) -> np.ndarray 
             return None
         vx, vy, x0, y0 = cv2.fitLine(pts[sel], cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
         lines.append((np.array([x0, y0], np.float64), np.array([vx, vy], np.float64)))
+    out = _line_corners(lines)
+    if out is None:
+        return None
+    # A refinement that moves a corner absurdly far means a side had no straight part.
+    if np.abs(out - quad).max() > 0.15 * peri:
+        return None
+    return order_quad(out)
+
+
+def _line_corners(lines: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray | None:
+    """The corners of a quad whose four sides, in order, are the lines (point, direction):
+    each side crossed with the one before it; None when two neighbours are parallel."""
     corners = []
     for i in range(4):
         p1, d1 = lines[(i - 1) % 4]
@@ -246,13 +258,8 @@ def _refine_sides(quad: np.ndarray, pts: np.ndarray, peri: float) -> np.ndarray 
         m = np.array([d1, -d2]).T
         if abs(np.linalg.det(m)) < 1e-6:
             return None
-        t = np.linalg.solve(m, p2 - p1)
-        corners.append(p1 + t[0] * d1)
-    out = np.array(corners, dtype=np.float32)
-    # A refinement that moves a corner absurdly far means a side had no straight part.
-    if np.abs(out - quad).max() > 0.15 * peri:
-        return None
-    return order_quad(out)
+        corners.append(p1 + np.linalg.solve(m, p2 - p1)[0] * d1)
+    return np.array(corners, dtype=np.float32)
 
 
 @dataclass(slots=True)
@@ -853,15 +860,8 @@ def _fit_sides(quad: np.ndarray, edge_pts: np.ndarray) -> np.ndarray | None:
             lines.append((np.array([x0, y0]), np.array([vx, vy])))
         else:
             lines.append((a, u))
-    corners = []
-    for i in range(4):
-        p1, d1 = lines[(i - 1) % 4]
-        p2, d2 = lines[i]
-        m = np.array([d1, -d2]).T
-        if abs(np.linalg.det(m)) < 1e-6:
-            return None
-        corners.append(p1 + np.linalg.solve(m, p2 - p1)[0] * d1)
-    return order_quad(np.array(corners, dtype=np.float32))
+    corners = _line_corners(lines)
+    return None if corners is None else order_quad(corners)
 
 
 def _side_closes(line: _Line, one: np.ndarray, other: np.ndarray) -> bool:
@@ -905,8 +905,10 @@ def find_device(
 
     ``small``/``scale``: a downscaled copy the caller already made (saves a resize).
     ``closed_sides``: a weak outline may give way to four straight sides that close a
-    device inside the frame (``_side_quad``). For backs only: a front's screen has four
-    straight sides of its own, whole in the frame when the body round it is cut.
+    device inside the frame (``_side_quad``), and a wedge-shaped one to the rectangle of
+    the device's own sides round it (``_squared_outline``). For backs only: a front's
+    screen has four straight sides of its own, whole in the frame when the body round it
+    is cut (dev sweep 905255); squaring was measured on backs only.
     """
     full_h, full_w = image.shape[:2]
     if small is None or scale is None:
